@@ -61,13 +61,16 @@ struct RawGGUF {
         string(value)
     }
 
-    /// A tensor record.
-    mutating func tensor(_ name: String, shape: [UInt64], type: UInt32 = 0, offset: UInt64) {
+    /// A tensor record; returns the byte offset of its data offset field.
+    @discardableResult
+    mutating func tensor(_ name: String, shape: [UInt64], type: UInt32 = 0, offset: UInt64) -> Int {
         string(name)
         u32(UInt32(shape.count))
         for size in shape { u64(size) }
         u32(type)
+        let at = mark()
         u64(offset)
+        return at
     }
 
     mutating func pad(to alignment: Int) {

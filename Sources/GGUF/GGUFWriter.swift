@@ -69,7 +69,8 @@ public struct GGUFWriter: Sendable {
         tensors.append(PendingTensor(name: name, shape: shape, type: type, data: data))
     }
 
-    /// The complete file.
+    /// The complete file, built in memory (for large models prefer `write(to:)`, which streams
+    /// the tensor data instead of assembling a second copy).
     public func bytes() throws -> [UInt8] {
         var sink = ByteSink()
         sink.bytes = try header()

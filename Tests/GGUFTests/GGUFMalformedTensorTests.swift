@@ -5,6 +5,11 @@ import XCTest
 import GGUF
 
 final class GGUFMalformedTensorTests: XCTestCase {
+    override class func tearDown() {
+        removeTemporaryFiles()
+        super.tearDown()
+    }
+
     /// Header with `count` tensors and no metadata; `records` writes the tensor records; then
     /// padding to 32 and `dataBytes` zero bytes of tensor data.
     private func tensorFile(count: UInt64, dataBytes: Int, _ records: (inout RawGGUF) -> Void) -> [UInt8] {

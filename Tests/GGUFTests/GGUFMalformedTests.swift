@@ -5,6 +5,11 @@ import XCTest
 import GGUF
 
 final class GGUFMalformedTests: XCTestCase {
+    override class func tearDown() {
+        removeTemporaryFiles()
+        super.tearDown()
+    }
+
     // MARK: header
 
     func testEmptyFileIsTruncated() throws {

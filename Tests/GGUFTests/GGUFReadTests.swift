@@ -5,6 +5,11 @@ import XCTest
 import GGUF
 
 final class GGUFReadTests: XCTestCase {
+    override class func tearDown() {
+        removeTemporaryFiles()
+        super.tearDown()
+    }
+
     /// The bytes at an absolute position, read with FileHandle (independent of the map).
     private func fileBytes(_ path: String, at offset: Int, count: Int) throws -> [UInt8] {
         let handle = try XCTUnwrap(FileHandle(forReadingAtPath: path))

@@ -10,12 +10,22 @@ func fixturePath(_ name: String) -> String {
         .deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
 }
 
-/// A fresh empty directory under the system's temporary directory.
+/// The directory holding this test process's temporary files.
+private var temporaryRoot: URL {
+    FileManager.default.temporaryDirectory
+        .appendingPathComponent("gguf-tests-\(ProcessInfo.processInfo.processIdentifier)")
+}
+
+/// A fresh empty directory under this process's temporary root.
 func makeTemporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("gguf-tests-\(UUID().uuidString)")
+    let url = temporaryRoot.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url.path
+}
+
+/// Deletes every temporary file made so far (each test class calls this when it finishes).
+func removeTemporaryFiles() {
+    try? FileManager.default.removeItem(at: temporaryRoot)
 }
 
 /// Writes `bytes` to a new file named `name` in a fresh temporary directory; returns its path.

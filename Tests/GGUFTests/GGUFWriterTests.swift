@@ -5,6 +5,11 @@ import XCTest
 import GGUF
 
 final class GGUFWriterTests: XCTestCase {
+    override class func tearDown() {
+        removeTemporaryFiles()
+        super.tearDown()
+    }
+
     /// A writer holding everything `file` holds, in the same order.
     private func copy(of file: GGUFFile) throws -> GGUFWriter {
         var writer = GGUFWriter(alignment: file.alignment)

@@ -55,20 +55,19 @@ struct CellGrid {
     }
 
     /// The mean of a block's unmasked values: masked when all are masked, non-finite when any
-    /// unmasked value is NaN or infinite.
+    /// unmasked value is NaN or infinite (found early, so blocks past the end of `values` are cheap).
     static func pool(_ heatmap: Heatmap, rows: Range<Int>, columns: Range<Int>) -> Cell {
         if rows.count == 1 && columns.count == 1 { return heatmap.cell(rows.lowerBound, columns.lowerBound) }
-        var sum = 0.0, count = 0, sawNonFinite = false
+        var sum = 0.0, count = 0
         for row in rows {
             for column in columns {
                 switch heatmap.cell(row, column) {
                 case .value(let v): sum += Double(v); count += 1
-                case .nonFinite: sawNonFinite = true
+                case .nonFinite: return .nonFinite
                 case .masked: break
                 }
             }
         }
-        if sawNonFinite { return .nonFinite }
         if count == 0 { return .masked }
         let mean = Float(sum / Double(count))
         return mean.isFinite ? .value(mean) : .nonFinite
@@ -91,7 +90,7 @@ private struct AxisPlan {
             factor = 1; cropped = count - limit
             starts = Array(cropped..<count)
         } else {
-            factor = (count + limit - 1) / limit
+            factor = count / limit + (count % limit == 0 ? 0 : 1)
             cropped = 0
             starts = Array(stride(from: 0, to: count, by: factor))
         }

@@ -44,11 +44,16 @@ public struct Heatmap: Sendable {
         self.columnAxis = columnAxis
     }
 
-    /// Rows and columns as drawn: negative counts are 0, and an empty side empties both.
+    /// Rows and columns as drawn: negative counts are 0, an empty side empties both, and so
+    /// does a cell count that overflows `Int`.
     var shape: (rows: Int, columns: Int) {
         let r = max(rows, 0), c = max(columns, 0)
-        return r == 0 || c == 0 ? (0, 0) : (r, c)
+        guard r > 0, c > 0, !r.multipliedReportingOverflow(by: c).overflow else { return (0, 0) }
+        return (r, c)
     }
+
+    /// The number of cells, `rows * columns` of the shape.
+    var cellCount: Int { shape.rows * shape.columns }
 
     /// The value at a cell; NaN when `values` is too short.
     func value(_ row: Int, _ column: Int) -> Float {
@@ -86,14 +91,10 @@ public struct Heatmap: Sendable {
     /// for a diverging map.
     public var displayRange: ClosedRange<Float> {
         var lower = Float.infinity, upper = -Float.infinity
-        let (r, c) = shape
-        for row in 0..<r {
-            for column in 0..<c {
-                if case .value(let v) = cell(row, column) {
-                    lower = min(lower, v)
-                    upper = max(upper, v)
-                }
-            }
+        // Cells past the end of `values` are NaN, so only the stored values can count.
+        for index in 0..<min(values.count, cellCount) where values[index].isFinite && !isMasked(flat: index) {
+            lower = min(lower, values[index])
+            upper = max(upper, values[index])
         }
         if lower > upper { lower = 0; upper = 0 }
         if let range {
@@ -108,23 +109,21 @@ public struct Heatmap: Sendable {
         return lower...upper
     }
 
-    /// The number of NaN or infinite values among the unmasked cells.
-    var nonFiniteCount: Int {
-        let (r, c) = shape
-        var count = 0
-        for row in 0..<r {
-            for column in 0..<c where cell(row, column) == .nonFinite { count += 1 }
-        }
-        return count
+    private func isMasked(flat index: Int) -> Bool {
+        guard let masked, index < masked.count else { return false }
+        return masked[index]
     }
 
-    /// Whether any cell is masked.
-    var hasMasked: Bool {
-        let (r, c) = shape
-        for row in 0..<r {
-            for column in 0..<c where isMasked(row, column) { return true }
+    /// The number of unmasked cells that are NaN, infinite, or missing from `values`.
+    var nonFiniteCount: Int {
+        let cells = cellCount, stored = min(values.count, cells)
+        var count = 0
+        for index in 0..<stored where !values[index].isFinite && !isMasked(flat: index) { count += 1 }
+        var missing = cells - stored
+        if let masked, masked.count > stored {
+            missing -= masked[stored..<min(masked.count, cells)].filter { $0 }.count
         }
-        return false
+        return count + missing
     }
 }
 

@@ -72,19 +72,23 @@ public enum PNGRenderer {
         image.width = UInt32(width)
         image.height = UInt32(height)
         image.format = UInt32(PNG_FORMAT_RGB)
-        var size = 0
-        let sized = pixels.withUnsafeBytes { buffer in
-            png_image_write_to_memory(&image, nil, &size, 0, buffer.baseAddress, 0, nil)
-        }
-        guard sized != 0, size > 0 else { throw FiguresError.encodingFailed(message: message(&image)) }
-        var output = [UInt8](repeating: 0, count: size)
-        let written = output.withUnsafeMutableBytes { memory in
-            pixels.withUnsafeBytes { buffer in
-                png_image_write_to_memory(&image, memory.baseAddress, &size, 0, buffer.baseAddress, 0, nil)
+        // One pass into a buffer that is usually big enough (heatmaps compress well); libpng
+        // reports the size it needs when it is not, and the second pass then fits.
+        var capacity = width * height * 3 / 4 + 4096
+        for _ in 0..<2 {
+            var output = [UInt8](repeating: 0, count: capacity)
+            var size = capacity
+            let written = output.withUnsafeMutableBytes { memory in
+                pixels.withUnsafeBytes { buffer in
+                    png_image_write_to_memory(&image, memory.baseAddress, &size, 0, buffer.baseAddress, 0, nil)
+                }
             }
+            if written != 0 && size <= capacity { return Array(output.prefix(size)) }
+            guard size > capacity else { break }
+            capacity = size
+            image.warning_or_error = 0
         }
-        guard written != 0, size <= output.count else { throw FiguresError.encodingFailed(message: message(&image)) }
-        return Array(output.prefix(size))
+        throw FiguresError.encodingFailed(message: message(&image))
     }
 
     /// libpng's message for the last failure of `image`.
@@ -123,8 +127,15 @@ struct Canvas {
     mutating func fill(x: Int, y: Int, width w: Int, height h: Int, color: RGB) {
         let top = max(y, 0), bottom = min(y + h, height), left = max(x, 0), right = min(x + w, width)
         guard top < bottom, left < right else { return }
-        for row in top..<bottom {
-            for column in left..<right { self[column, row] = color }
+        let rowWidth = width
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            for row in top..<bottom {
+                var index = (row * rowWidth + left) * 3
+                for _ in left..<right {
+                    buffer[index] = color.r; buffer[index + 1] = color.g; buffer[index + 2] = color.b
+                    index += 3
+                }
+            }
         }
     }
 

@@ -69,7 +69,7 @@ extension SVGRenderer {
         var footer = "n = \(binning.total)"
         if binning.skipped > 0 { footer += ", \(binning.skipped) NaN or infinite skipped" }
         if let first = binning.edges.first, let last = binning.edges.last {
-            frame.setDomain(x: first...last, y: 0...Double(max(binning.counts.max() ?? 1, 1)))
+            frame.setDomain(x: first...last, y: 0...(Double(max(binning.counts.max() ?? 1, 1)) * 1.05))
             frame.drawAxes(&builder)
             for (index, count) in binning.counts.enumerated() where count > 0 {
                 let x0 = frame.x(binning.edges[index]), x1 = frame.x(binning.edges[index + 1])

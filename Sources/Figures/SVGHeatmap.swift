@@ -117,8 +117,13 @@ public enum SVGRenderer {
         builder.rect(x: barX, y: mapY, width: 14, height: barHeight, fill: builder.gradient(heatmap.colormap),
                      extra: "stroke=\"#888\" stroke-width=\"0.5\"")
         let lower = Double(range.lowerBound), upper = Double(range.upperBound)
-        var ticks = NumberFormat.ticks(lower, upper, count: 4)
-        if upper <= lower { ticks = [lower] }
+        // The ends of the range, and round values between them that keep clear of the ends.
+        var ticks = [lower]
+        if upper > lower {
+            let clearance = (upper - lower) * 0.12
+            ticks += NumberFormat.ticks(lower, upper, count: 4).filter { $0 > lower + clearance && $0 < upper - clearance }
+            ticks.append(upper)
+        }
         var tickWidth = 0.0
         for tick in ticks {
             let fraction = upper > lower ? (tick - lower) / (upper - lower) : 0.5

@@ -73,8 +73,9 @@ struct CellPainter {
         return text + ansi.reset
     }
 
-    /// "0.000 ████████ 1.000  · masked  × 2 non-finite": the colour scale with its ends.
-    func legend(range: ClosedRange<Float>, grid: CellGrid, packed: Bool, width: Int) -> String {
+    /// "0.000 ████████ 1.000  · masked  × 2 non-finite": the colour scale with its ends, and the
+    /// markers in use (`nonFinite` counts the heatmap's cells, before any pooling).
+    func legend(range: ClosedRange<Float>, grid: CellGrid, nonFinite: Int, packed: Bool, width: Int) -> String {
         let low = NumberFormat.short(range.lowerBound, digits: 3)
         let high = NumberFormat.short(range.upperBound, digits: 3)
         var text = low + " "
@@ -90,7 +91,6 @@ struct CellPainter {
         text += " " + high
         if colormap.isDiverging { text += " (centred on 0)" }
         let masked = grid.cells.contains(.masked)
-        let nonFinite = grid.cells.filter { $0 == .nonFinite }.count
         if masked {
             let color = packed ? RGB.masked : Self.maskedDot
             let mark = packed ? "█" : Self.maskedMark

@@ -1,5 +1,6 @@
 // Heatmaps in the terminal: one row per line (two-character cells), or two rows per line with
 // the upper-half block "▀" in colour modes; pooled or cropped to the width; labels and a legend.
+import Foundation
 
 public enum TerminalRenderer {
     /// At most this many source rows are drawn one per line; beyond, colour modes pack two per line.
@@ -62,7 +63,7 @@ public enum TerminalRenderer {
         var output: [String] = []
         var caption = Text.sanitize(heatmap.title)
         if let note = heatmap.windowNote, !note.isEmpty {
-            caption += (caption.isEmpty ? "" : "  ") + "(" + Text.sanitize(note) + ")"
+            caption += (caption.isEmpty ? "" : " — ") + Text.sanitize(note)
         }
         if !caption.isEmpty { output.append(Text.truncate(caption, to: width)) }
         let rows = heatmap.shape.rows
@@ -79,7 +80,9 @@ public enum TerminalRenderer {
             let label = Text.sanitize(heatmap.rowLabel(row))
             return indexedLabels && row < heatmap.rowLabels.count ? "\(row) \(label)" : label
         }
-        let widest = (0..<rows).lazy.map { Text.width(rowText($0)) }.max() ?? 0
+        let labelled = min(rows, heatmap.rowLabels.count)
+        let widest = max((0..<labelled).lazy.map { Text.width(rowText($0)) }.max() ?? 0,
+                         labelled < rows ? String(rows - 1).count : 0)
         let labelWidth = min(widest, labelLimit, width / 3)
         let available = max(width - labelWidth - 1, 1)
         let grid = CellGrid(heatmap, maxRows: maxRows, maxColumns: available, overflow: overflow)
@@ -99,7 +102,8 @@ public enum TerminalRenderer {
         var notes = grid.notes
         if packed { notes.append("two rows per line: upper half ▀ = upper row") }
         output += notes.map { Text.truncate($0, to: width) }
-        output.append(painter.legend(range: heatmap.displayRange, grid: grid, packed: packed, width: width))
+        output.append(painter.legend(range: heatmap.displayRange, grid: grid, nonFinite: heatmap.nonFiniteCount,
+                                     packed: packed, width: width))
         return output
     }
 
@@ -109,6 +113,8 @@ public enum TerminalRenderer {
         let pad = String(repeating: " ", count: indent)
         let labels = grid.columnStarts.map { Array(Text.sanitize(heatmap.columnLabel($0))) }
         if cellWidth == 2 && grid.columnFactor == 1 {
+            // Written downwards, a leading or trailing space would only shift the label.
+            let labels = labels.map { Array(String($0).trimmingCharacters(in: .whitespaces)) }
             let height = min(labels.map(\.count).max() ?? 0, 6)
             return (0..<height).map { line in
                 var text = pad

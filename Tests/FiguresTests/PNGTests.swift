@@ -55,6 +55,18 @@ final class PNGTests: XCTestCase {
         XCTAssertEqual(image.width, 4 + 2500 + 6 + 12 + 4)
     }
 
+    func testIncompressiblePixelsTakeTheSecondPass() throws {
+        // Random bytes do not compress to 3/4 of their size: the first buffer is too small.
+        var generator = SystemRandomNumberGenerator()
+        let pixels = (0..<(256 * 256 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let bytes = try PNGRenderer.encode(rgb: pixels, width: 256, height: 256)
+        XCTAssertGreaterThan(bytes.count, 256 * 256 * 3 * 3 / 4 + 4096)
+        let image = try decode(bytes)
+        XCTAssertEqual(image.width, 256)
+        XCTAssertEqual(image.pixels, pixels)
+        XCTAssertThrowsError(try PNGRenderer.encode(rgb: [1, 2], width: 1, height: 1))
+    }
+
     func testEmptyHeatmapThrows() {
         XCTAssertThrowsError(try PNGRenderer.render(Heatmap(values: [], rows: 0, columns: 3))) { error in
             XCTAssertEqual(error as? FiguresError, .emptyImage(rows: 0, columns: 3))

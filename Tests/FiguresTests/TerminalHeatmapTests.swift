@@ -174,6 +174,21 @@ final class TerminalHeatmapTests: XCTestCase {
         }
     }
 
+    func testHugeShapesWithFewValuesStayCheap() throws {
+        // A million by a million cells, two values: everything past them is NaN, found early.
+        let sparse = Heatmap(values: [1, 2], rows: 1_000_000, columns: 1_000_000, masked: [false, true, true])
+        XCTAssertEqual(sparse.displayRange, 1...1)
+        XCTAssertEqual(sparse.nonFiniteCount, 1_000_000 * 1_000_000 - 3)
+        let text = TerminalRenderer.render(sparse, mode: .plain, width: 60)
+        XCTAssertTrue(text.contains("pooled 1000000 rows into 64 rows (15625 per row)"), String(text.suffix(500)))
+        XCTAssertEqual(SVGRenderer.render(sparse).components(separatedBy: "<rect").count - 1, 160 * 160 + 4)
+        XCTAssertNoThrow(try PNGRenderer.render(sparse, cellSize: 8))
+        // A cell count that overflows Int is empty.
+        let overflowing = Heatmap(values: [1], rows: Int.max, columns: 2)
+        XCTAssertEqual(TerminalRenderer.render(overflowing, mode: .plain, width: 40),
+                       "(empty: \(Int.max) x 2)")
+    }
+
     func testRowLabelsTruncated() {
         let map = Heatmap(values: [1], rows: 1, columns: 1, rowLabels: ["a very long row label"])
         let line = TerminalRenderer.render(map, mode: .plain, width: 80).split(separator: "\n")[0]

@@ -23,9 +23,10 @@ public enum AtomicFile {
         do {
             defer { if !closed { close(descriptor) } }
             try bytes.withUnsafeBytes { buffer in
+                guard let base = buffer.baseAddress else { return }
                 var offset = 0
                 while offset < buffer.count {
-                    let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    let written = systemWrite(descriptor, base + offset, buffer.count - offset)
                     if written < 0 {
                         if errno == EINTR { continue }
                         throw FiguresError.fileSystem(operation: "write", path: temporary, errno: errno)

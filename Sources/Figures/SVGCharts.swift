@@ -74,8 +74,9 @@ extension SVGRenderer {
             for (index, count) in binning.counts.enumerated() where count > 0 {
                 let x0 = frame.x(binning.edges[index]), x1 = frame.x(binning.edges[index + 1])
                 let top = frame.y(Double(count))
+                let bin = "[\(NumberFormat.short(binning.edges[index])), \(NumberFormat.short(binning.edges[index + 1])))"
                 builder.rect(x: x0, y: top, width: max(x1 - x0 - 1, 0.5), height: frame.y(0) - top, fill: "#4682b4",
-                             title: "[\(NumberFormat.short(binning.edges[index])), \(NumberFormat.short(binning.edges[index + 1]))): \(count)")
+                             title: bin + ": \(count)")
             }
         } else {
             frame.setDomain(x: 0...1, y: 0...1)
@@ -108,8 +109,9 @@ extension SVGRenderer {
             var segment: [String] = []
             func flush() {
                 if segment.count > 1 {
-                    builder.add("<polyline points=\"\(segment.joined(separator: " "))\" stroke=\"\(color)\" stroke-width=\"2\""
-                        + (line.dashed ? " stroke-dasharray=\"6 4\"" : "") + "><title>\(XML.escape(line.name))</title></polyline>")
+                    builder.add("<polyline points=\"\(segment.joined(separator: " "))\" stroke=\"\(color)\""
+                        + " stroke-width=\"2\"" + (line.dashed ? " stroke-dasharray=\"6 4\"" : "")
+                        + "><title>\(XML.escape(line.name))</title></polyline>")
                 }
                 segment = []
             }
@@ -135,7 +137,8 @@ extension SVGRenderer {
             legendY += 16
         }
         if let points, !points.isEmpty {
-            builder.add("<circle cx=\"\(svgNumber(frame.left + 19))\" cy=\"\(svgNumber(legendY - 4))\" r=\"3\" fill=\"#000000\" fill-opacity=\"0.55\"/>")
+            builder.add("<circle cx=\"\(svgNumber(frame.left + 19))\" cy=\"\(svgNumber(legendY - 4))\""
+                + " r=\"3\" fill=\"#000000\" fill-opacity=\"0.55\"/>")
             builder.text("values seen (\(points.count))", x: frame.left + 36, y: legendY, size: fontSize)
         }
         return frame.finish(&builder, footer: xs.isEmpty ? "(no finite data)" : nil)

@@ -90,17 +90,21 @@ public enum SVGRenderer {
                     fill = builder.hatchPattern(); shown = "masked"
                 case .nonFinite:
                     fill = RGB.nonFinite.hex
-                    shown = grid.rowFactor * grid.columnFactor > 1 ? "non-finite" : NumberFormat.short(heatmap.value(grid.rowStarts[row], grid.columnStarts[column]))
+                    shown = grid.rowFactor * grid.columnFactor > 1 ? "non-finite"
+                        : NumberFormat.short(heatmap.value(grid.rowStarts[row], grid.columnStarts[column]))
                 }
-                let title = describe(heatmap, axis: heatmap.rowAxis, starts: grid.rowStarts, index: row, factor: grid.rowFactor, count: sourceRows, label: heatmap.rowLabel)
-                    + " → " + describe(heatmap, axis: heatmap.columnAxis, starts: grid.columnStarts, index: column, factor: grid.columnFactor, count: sourceColumns, label: heatmap.columnLabel)
+                let title = describe(heatmap.rowAxis, grid.rowStarts[row], grid.rowFactor, sourceRows,
+                                     heatmap.rowLabel)
+                    + " → " + describe(heatmap.columnAxis, grid.columnStarts[column], grid.columnFactor,
+                                       sourceColumns, heatmap.columnLabel)
                     + ": " + shown
                 builder.rect(x: mapX + Double(column) * cell, y: mapY + Double(row) * cell,
                              width: cell, height: cell, fill: fill, title: title)
             }
         }
         builder.add("</g>")
-        builder.add("<rect x=\"\(svgNumber(mapX))\" y=\"\(svgNumber(mapY))\" width=\"\(svgNumber(mapWidth))\" height=\"\(svgNumber(mapHeight))\" fill=\"none\" stroke=\"#888\" stroke-width=\"0.5\"/>")
+        builder.rect(x: mapX, y: mapY, width: mapWidth, height: mapHeight, fill: "none",
+                     extra: "stroke=\"#888\" stroke-width=\"0.5\"")
 
         // Labels: rows on the left, columns below (turned to read upwards).
         for (row, label) in rowLabels.enumerated() where row % labelEvery == 0 {
@@ -157,10 +161,9 @@ public enum SVGRenderer {
         return (builder, width, bottom + padding)
     }
 
-    /// "cat" for a single row, or "queries 8–15" for a pooled block.
-    private static func describe(_ heatmap: Heatmap, axis: String, starts: [Int], index: Int, factor: Int,
-                                 count: Int, label: (Int) -> String) -> String {
-        let start = starts[index]
+    /// "cat" for a single row, or "queries 8–15" for a pooled block starting at `start`.
+    private static func describe(_ axis: String, _ start: Int, _ factor: Int, _ count: Int,
+                                 _ label: (Int) -> String) -> String {
         guard factor > 1 else { return label(start) }
         return "\(axis) \(start)–\(min(start + factor, count) - 1)"
     }

@@ -52,7 +52,8 @@ struct CellPainter {
     /// Two drawn rows in one line of "▀": foreground = upper row, background = lower row.
     func packedLine(_ grid: CellGrid, top: Int, bottom: Int?) -> String {
         var text = ""
-        var foreground: RGB? = nil, background: RGB?? = .none
+        var foreground: RGB? = nil
+        var background: RGB? = nil, backgroundSet = false  // nil background = the terminal's own
         func halfColor(_ cell: Cell) -> RGB {
             switch cell {
             case .value(let v): return color(v)
@@ -64,9 +65,10 @@ struct CellPainter {
             let upper = halfColor(grid[top, column])
             let lower = bottom.map { halfColor(grid[$0, column]) }
             if upper != foreground { text += ansi.foreground(upper); foreground = upper }
-            if background == .none || background! != lower {
+            if !backgroundSet || background != lower {
                 text += lower.map { ansi.background($0) } ?? "\u{1B}[49m"
-                background = .some(lower)
+                background = lower
+                backgroundSet = true
             }
             text += String(repeating: "▀", count: cellWidth)
         }

@@ -30,6 +30,9 @@ let package = Package(
         /// Gemma 2 / 3 / 1: configuration, weights, forward pass, KV cache, sampler, generator.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels", "SentencePiece"]),
 
+        /// GNB, the scripting language: scanner, parser, AST, interpreter, values, diagnostics.
+        .target(name: "GemmaLang"),
+
         // MARK: system libraries
         /// libedit (Debian libedit-dev) for the REPL's line editing.
         .systemLibrary(
@@ -51,6 +54,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
         .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "SentencePiece"]),

@@ -84,46 +84,57 @@ extension Interpreter {
 
     func executeAssign(_ statement: AssignStmt, _ scope: Scope?) throws -> Flow {
         switch statement.target {
-        case .variable(let variable):
-            var value = try statement.value.evaluate(self, scope)
-            if let op = statement.op {
-                value = try apply(op, try read(variable, scope), value, at: statement.range)
-            }
-            try assign(variable, value, scope)
-        case .member(let member):
-            let object = try member.object.evaluate(self, scope)
-            var value = try statement.value.evaluate(self, scope)
-            try located(statement.range) {
-                if let op = statement.op {
-                    value = try binaryOperation(op, try self.member(of: object, member.name), value)
-                }
-                try setMember(of: object, member.name, to: value)
-            }
-        case .index(let index):
-            let object = try index.object.evaluate(self, scope)
-            guard index.items.count == 1, case .value(let indexExpression) = index.items[0] else {
-                throw RuntimeError(.message("assignment takes exactly one index"), at: index.range)
-            }
-            let key = try indexExpression.evaluate(self, scope)
-            var value = try statement.value.evaluate(self, scope)
-            try located(statement.range) {
-                if let op = statement.op {
-                    value = try binaryOperation(op, try self.index(object, key), value)
-                }
-                try setIndex(of: object, key, to: value)
-            }
+        case .variable(let variable): try assignVariable(statement, variable, scope)
+        case .member(let member): try assignMember(statement, member, scope)
+        case .index(let index): try assignIndex(statement, index, scope)
         }
         return .normal
     }
 
+    // (Three small functions rather than one: debug builds zero-fill every frame, and the
+    // variable case runs in every counting loop.)
+    private func assignVariable(_ statement: AssignStmt, _ variable: VariableExpr, _ scope: Scope?) throws {
+        let value = try statement.value.evaluate(self, scope)
+        guard let op = statement.op else { return try assign(variable, value, scope) }
+        try assign(variable, try apply(op, try read(variable, scope), value, at: statement.range), scope)
+    }
+
+    private func assignMember(_ statement: AssignStmt, _ member: MemberExpr, _ scope: Scope?) throws {
+        let object = try member.object.evaluate(self, scope)
+        var value = try statement.value.evaluate(self, scope)
+        try located(statement.range) {
+            if let op = statement.op {
+                value = try binaryOperation(op, try self.member(of: object, member.name), value)
+            }
+            try setMember(of: object, member.name, to: value)
+        }
+    }
+
+    private func assignIndex(_ statement: AssignStmt, _ index: IndexExpr, _ scope: Scope?) throws {
+        let object = try index.object.evaluate(self, scope)
+        guard index.items.count == 1, case .value(let indexExpression) = index.items[0] else {
+            throw RuntimeError(.message("assignment takes exactly one index"), at: index.range)
+        }
+        let key = try indexExpression.evaluate(self, scope)
+        var value = try statement.value.evaluate(self, scope)
+        try located(statement.range) {
+            if let op = statement.op {
+                value = try binaryOperation(op, try self.index(object, key), value)
+            }
+            try setIndex(of: object, key, to: value)
+        }
+    }
+
     // MARK: blocks and control flow
 
-    @inline(__always)
+    /// Runs statements until one ends with break, continue or return.
+    /// (An index loop: a `for in` over the array costs a generic iterator per call in debug builds.)
     func executeStatements(_ statements: [Stmt], _ scope: Scope?) throws -> Flow {
-        for statement in statements {
-            let flow = try statement.execute(self, scope)
-            if case .normal = flow { continue }
-            return flow
+        var index = 0
+        while index < statements.count {
+            let flow = try statements[index].execute(self, scope)
+            guard case .normal = flow else { return flow }
+            index += 1
         }
         return .normal
     }
@@ -187,8 +198,11 @@ extension Interpreter {
                 index += 1
             }
         case .list(let box):
-            for item in box.items {
-                if let flow = try iterate(item) { return flow }
+            let items = box.items
+            var index = 0
+            while index < items.count {
+                if let flow = try iterate(items[index]) { return flow }
+                index += 1
             }
         default:
             let items = try located(statement.iterable.range) { try iterationItems(sequence) }

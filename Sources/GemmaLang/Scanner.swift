@@ -317,9 +317,11 @@ struct Scanner {
             let token = nextToken()
             switch token.kind {
             case .endOfInput:
-                // Whatever was scanned after the missing ")" is noise; report the string only.
-                diagnostics.removeSubrange(min(reported, diagnostics.count)...)
-                if !abandoned { error("unterminated string", stringStart) }
+                if !abandoned {
+                    // Whatever was scanned after the missing ")" is noise; report the string only.
+                    diagnostics.removeSubrange(min(reported, diagnostics.count)...)
+                    error("unterminated string", stringStart)
+                }
                 return nil
             case .newline:
                 continue

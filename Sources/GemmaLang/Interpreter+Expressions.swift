@@ -118,6 +118,7 @@ extension Interpreter {
     func setMember(of object: Value, _ name: String, to value: Value) throws {
         switch object {
         case .map(let box):
+            if box[name] == nil { try limits.checkCollection(Double(box.count + 1), what: "map") }
             box[.string(name)] = value
         case .object(let host):
             try host.setMember(name, to: value, interpreter: self)
@@ -200,15 +201,15 @@ extension Interpreter {
         switch object {
         case .list(let box):
             let positions = try sliceIndices(count: box.items.count, start: start, end: end, step: step)
-            return .list(ListBox(positions.map { box.items[$0] }))
+            return .list(ListBox(positions.indices.map { box.items[$0] }))
         case .string(let text):
             let characters = Array(text)
             let positions = try sliceIndices(count: characters.count, start: start, end: end, step: step)
-            return .string(String(positions.map { characters[$0] }))
+            return .string(String(positions.indices.map { characters[$0] }))
         case .range(let range):
             let positions = try sliceIndices(count: range.count, start: start, end: end, step: step)
-            try limits.checkCollection(Double(positions.underestimatedCount))
-            return .list(ListBox(positions.map { .number(range.element(at: $0)) }))
+            try limits.checkCollection(Double(positions.count))
+            return .list(ListBox(positions.indices.map { .number(range.element(at: $0)) }))
         default:
             throw GemmaLangError.message("\(object.typeName) cannot be sliced")
         }

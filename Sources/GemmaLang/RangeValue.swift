@@ -63,9 +63,16 @@ func resolveIndex(_ index: Value, count: Int, of what: String) throws -> Int {
     return resolved
 }
 
+/// The positions a slice selects: `count` positions from `first`, `step` apart.
+struct SlicePositions {
+    let first: Int, step: Int, count: Int
+    /// The positions themselves (only materialize after checking `count` against the limits).
+    var indices: [Int] { (0..<count).map { first + $0 * step } }
+}
+
 /// The positions a slice `[start:end:step]` selects from a sequence of `count` items,
 /// exactly as in Python (negative bounds count from the end; bounds are clamped).
-func sliceIndices(count: Int, start: Int?, end: Int?, step: Int?) throws -> StrideTo<Int> {
+func sliceIndices(count: Int, start: Int?, end: Int?, step: Int?) throws -> SlicePositions {
     let step = step ?? 1
     guard step != 0 else { throw GemmaLangError.message("slice step cannot be 0") }
     func adjust(_ bound: Int?, default value: Int) -> Int {
@@ -80,7 +87,10 @@ func sliceIndices(count: Int, start: Int?, end: Int?, step: Int?) throws -> Stri
     }
     let first = adjust(start, default: step < 0 ? count - 1 : 0)
     let last = adjust(end, default: step < 0 ? -1 : count)
-    return stride(from: first, to: last, by: step)
+    let distance = step > 0 ? last - first : first - last
+    // Both bounds lie in -1...count, so neither the distance nor the step can overflow here.
+    let size = distance > 0 ? (distance - 1) / abs(step) + 1 : 0
+    return SlicePositions(first: first, step: step, count: size)
 }
 
 /// A slice bound or step as an Int (nil stays nil).

@@ -174,22 +174,26 @@ public final class MapBox {
 extension Value {
     fileprivate var isContainer: Bool {
         switch self {
-        case .list, .map: return true
+        case .list, .map, .function: return true
         default: return false
         }
     }
 }
 
-/// Drops values, unpacking uniquely owned lists and maps into work lists instead of recursing.
-/// Boxes are held directly (not inside a `Value`) so that uniqueness can be checked reliably.
+/// Drops values, unpacking uniquely owned lists, maps and closures into work lists instead of
+/// recursing, so that a chain 100 000 deep (lists in lists, closures capturing closures) cannot
+/// overflow the stack when it dies. Boxes are held directly (not inside a `Value`) so that
+/// uniqueness can be checked reliably.
 private func releaseIteratively(_ values: inout [Value]) {
     var lists: [ListBox] = []
     var maps: [MapBox] = []
+    var closures: [Closure] = []
     func collect(_ values: [Value]) {
         for value in values {
             switch value {
             case .list(let box): lists.append(box)
             case .map(let box): maps.append(box)
+            case .function(let closure): closures.append(closure)
             default: break
             }
         }
@@ -205,6 +209,11 @@ private func releaseIteratively(_ values: inout [Value]) {
             }
         } else if var box = maps.popLast() {
             if isKnownUniquelyReferenced(&box) { collect(box.takeValues()) }
+        } else if var closure = closures.popLast() {
+            if isKnownUniquelyReferenced(&closure), var scope = closure.takeScope(),
+               isKnownUniquelyReferenced(&scope) {
+                collect(scope.takeSlots())
+            }
         } else {
             return
         }
@@ -214,7 +223,7 @@ private func releaseIteratively(_ values: inout [Value]) {
 /// A function written in GNB together with the scope it was created in.
 public final class Closure {
     let declaration: FunctionDeclaration
-    let scope: Scope?
+    private(set) var scope: Scope?
 
     init(declaration: FunctionDeclaration, scope: Scope?) {
         self.declaration = declaration
@@ -227,6 +236,17 @@ public final class Closure {
     public var signature: String { declaration.signature }
     /// The string literal that opens the body, if any.
     public var docstring: String? { declaration.docstring }
+
+    fileprivate func takeScope() -> Scope? {
+        defer { scope = nil }
+        return scope
+    }
+
+    deinit {
+        guard var scope = takeScope(), isKnownUniquelyReferenced(&scope) else { return }
+        var pending = scope.takeSlots()
+        releaseIteratively(&pending)
+    }
 }
 
 /// The variables of one block or call, found by position (resolved before running).
@@ -237,5 +257,17 @@ final class Scope {
     init(size: Int, parent: Scope?) {
         self.slots = Array(repeating: .null, count: size)
         self.parent = parent
+    }
+
+    fileprivate func takeSlots() -> [Value] {
+        defer { slots = [] }
+        return slots
+    }
+
+    deinit {
+        guard !slots.isEmpty, slots.contains(where: \.isContainer) else { return }
+        var pending = slots
+        slots = []
+        releaseIteratively(&pending)
     }
 }

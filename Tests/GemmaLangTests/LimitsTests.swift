@@ -90,3 +90,33 @@ final class LimitsTests: XCTestCase {
         XCTAssertNil(interpreter.lookup("deep"))
     }
 }
+
+extension LimitsTests {
+    func testLongClosureChainsAreFreedSafely() {
+        let interpreter = Interpreter()
+        let result = interpreter.run("""
+            fn wrap(inner) => fn () => inner() + 1
+            let f = fn () => 0
+            for i in 0..<100000 { f = wrap(f) }
+            let g = fn () => 0
+            for i in 0..<100000 {
+              let previous = g
+              g = fn () => previous()
+            }
+            f()
+            """)
+        XCTAssertEqual(result.diagnostics.first?.message, "recursion depth limit (1000) exceeded")
+        // Dropping the 100 000-long chains of closures and scopes on this (main) thread.
+        interpreter.reset()
+        XCTAssertNil(interpreter.lookup("f"))
+    }
+
+    func testSlicingAHugeRangeChecksTheLimitFirst() {
+        XCTAssertEqual(firstError("(0..<1e15)[::1]"),
+                       "list of 1000000000000000 items exceeds the limit of 10000000 items (Limits.maxCollectionCount)")
+        XCTAssertEqual(Interpreter().run("(0..<1e15)[-3:]").value?.repr, "[999999999999997, 999999999999998, 999999999999999]")
+        XCTAssertEqual(firstError("let m = {}\nfor i in 0..<2000 { m.x = 1\nm[\"k\\(i)\"] = i }",
+                                  limits: Limits(maxCollectionCount: 1000)),
+                       "map of 1001 items exceeds the limit of 1000 items (Limits.maxCollectionCount)")
+    }
+}

@@ -59,7 +59,7 @@ final class InterpolationExpr: Expr {
     init(_ parts: [Part], _ range: SourceRange) {
         self.parts = parts
         self.range = range
-        self.height = 1 + parts.map { if case .expression(let e) = $0 { e.height } else { 0 } }.max()!
+        self.height = 1 + (parts.map { if case .expression(let e) = $0 { e.height } else { 0 } }.max() ?? 0)
     }
     func evaluate(_ i: Interpreter, _ s: Scope?) throws -> Value { try i.evaluateInterpolation(self, s) }
     func resolve(_ r: Resolver) { r.resolveInterpolation(self) }
@@ -161,7 +161,7 @@ final class IndexExpr: Expr {
         let heights = items.map { item -> Int in
             switch item {
             case .value(let e): return e.height
-            case let .slice(a, b, c): return [a, b, c].map { $0?.height ?? 0 }.max()!
+            case let .slice(a, b, c): return max(a?.height ?? 0, b?.height ?? 0, c?.height ?? 0)
             }
         }
         self.height = 1 + max(object.height, heights.max() ?? 0)

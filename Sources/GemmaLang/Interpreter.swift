@@ -132,7 +132,7 @@ public final class Interpreter: @unchecked Sendable {
         thread.stackSize = limits.stackSize
         thread.start()
         done.wait()
-        return box.result!
+        return box.result!  // set before the semaphore is signalled
     }
 
     /// Throws "interrupted" when the host asked to stop.

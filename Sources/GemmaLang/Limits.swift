@@ -27,6 +27,7 @@ public struct Limits: Sendable, Equatable {
         self.stackReserve = stackReserve
     }
 
+    /// The defaults listed in docs/language.md.
     public static let `default` = Limits()
 
     /// Throws unless a list or map of `count` items is allowed.

@@ -10,6 +10,7 @@ public final class NativeFunction {
     /// e.g. `generate(prompt, max: 40, temp: 0)` or `print(values...)`.
     public let signature: String
     public let help: String
+    /// The implementation; throw `GemmaLangError` for errors (the call site is added).
     public let body: (Arguments, Interpreter) throws -> Value
     let parsed: Signature
 
@@ -149,6 +150,7 @@ public struct Arguments {
                                                expected: expected, got: got)
     }
 
+    /// A number argument.
     public func number(_ index: Int, name: String, default fallback: Double? = nil) throws -> Double {
         try typed(index, name, fallback, "a number") { $0.numberValue }
     }
@@ -158,14 +160,17 @@ public struct Arguments {
         try typed(index, name, fallback, "a whole number") { $0.numberValue.flatMap(wholeNumber) }
     }
 
+    /// A string argument.
     public func string(_ index: Int, name: String, default fallback: String? = nil) throws -> String {
         try typed(index, name, fallback, "a string") { $0.stringValue }
     }
 
+    /// A boolean argument.
     public func bool(_ index: Int, name: String, default fallback: Bool? = nil) throws -> Bool {
         try typed(index, name, fallback, "true or false") { $0.boolValue }
     }
 
+    /// A list argument (the shared storage: changes are visible to the script).
     public func list(_ index: Int, name: String) throws -> ListBox {
         try typed(index, name, nil, "a list") { if case .list(let box) = $0 { box } else { nil } }
     }

@@ -168,7 +168,7 @@ extension Parser {
                 }
             }
             advance()
-            let endsHere = { [unowned self] in check(.colon) || check(.rightBracket) || check(.comma) }
+            func endsHere() -> Bool { check(.colon) || check(.rightBracket) || check(.comma) }
             let end = endsHere() ? nil : try expression()
             var step: Expr?
             if match(.colon) && !endsHere() { step = try expression() }

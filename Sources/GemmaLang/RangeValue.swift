@@ -25,6 +25,7 @@ public struct RangeValue: Sendable, Equatable {
         self.count = Int(min(elements, 1e15))
     }
 
+    /// The element at a position in `0..<count`.
     public func element(at index: Int) -> Double { start + Double(index) * step }
 
     /// True when `value` is one of the elements.

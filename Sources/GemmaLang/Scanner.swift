@@ -1,20 +1,20 @@
-// The scanner: source text to tokens, line breaks that end statements, string interpolation
-// (docs/language.md, "Lexical structure").
+// The scanner: source text to tokens, and which line breaks end statements (docs/language.md,
+// "Lexical structure"). Number and string literals are scanned in Scanner+Literals.swift.
 
 /// Turns one source text into tokens. Errors are collected; scanning always reaches the end.
 struct Scanner {
-    private let file: SourceFile
-    private let characters: [Character]
-    private let maxNesting: Int
-    private var index = 0
-    private var line: Int
+    let file: SourceFile
+    let characters: [Character]
+    let maxNesting: Int
+    var index = 0
+    private(set) var line: Int
     private var lineStart = 0
-    private var interpolationDepth = 0
+    var interpolationDepth = 0
     /// Set when nesting went past the limit: the rest of the input is skipped silently.
-    private var abandoned = false
-    private(set) var diagnostics: [Diagnostic] = []
+    var abandoned = false
+    var diagnostics: [Diagnostic] = []
     /// True when the input ended inside a string (the REPL then asks for another line).
-    private(set) var endedInsideString = false
+    var endedInsideString = false
 
     init(file: SourceFile, text: String, maxNesting: Int) {
         self.file = file
@@ -52,12 +52,12 @@ struct Scanner {
 
     // MARK: characters
 
-    private var isAtEnd: Bool { index >= characters.count }
-    private var peek: Character { index < characters.count ? characters[index] : "\0" }
-    private var peekNext: Character { index + 1 < characters.count ? characters[index + 1] : "\0" }
-    private var column: Int { index - lineStart + 1 }
+    var isAtEnd: Bool { index >= characters.count }
+    var peek: Character { index < characters.count ? characters[index] : "\0" }
+    var peekNext: Character { index + 1 < characters.count ? characters[index + 1] : "\0" }
+    var column: Int { index - lineStart + 1 }
 
-    private mutating func advance() -> Character {
+    mutating func advance() -> Character {
         let character = characters[index]
         index += 1
         if character == "\n" || character == "\r\n" {
@@ -67,7 +67,7 @@ struct Scanner {
         return character
     }
 
-    private mutating func match(_ expected: Character) -> Bool {
+    mutating func match(_ expected: Character) -> Bool {
         guard !isAtEnd, characters[index] == expected else { return false }
         index += 1
         return true
@@ -79,26 +79,26 @@ struct Scanner {
         match(next) ? then : otherwise
     }
 
-    private static func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" }
-    private static func isIdentifierStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
-    private static func isIdentifierPart(_ c: Character) -> Bool {
+    static func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" }
+    static func isIdentifierStart(_ c: Character) -> Bool { c == "_" || c.isLetter }
+    static func isIdentifierPart(_ c: Character) -> Bool {
         c == "_" || c.isLetter || isDigit(c)
     }
 
     // MARK: tokens
 
-    private struct Start { let index: Int, line: Int, column: Int }
+    struct Start { let index: Int, line: Int, column: Int }
 
-    private func range(from start: Start) -> SourceRange {
+    func range(from start: Start) -> SourceRange {
         SourceRange(file: file, line: start.line, column: start.column, endLine: line, endColumn: column)
     }
 
-    private func make(_ kind: TokenKind, _ start: Start, _ payload: TokenPayload = .none) -> Token {
+    func make(_ kind: TokenKind, _ start: Start, _ payload: TokenPayload = .none) -> Token {
         Token(kind: kind, lexeme: String(characters[start.index..<index]),
               range: range(from: start), payload: payload)
     }
 
-    private mutating func error(_ message: String, _ start: Start) {
+    mutating func error(_ message: String, _ start: Start) {
         guard !abandoned else { return }
         diagnostics.append(Diagnostic(kind: .syntax, range: range(from: start), message: message))
     }
@@ -198,145 +198,5 @@ struct Scanner {
         while Self.isIdentifierPart(peek) { index += 1 }
         let text = String(characters[start.index..<index])
         return make(keywords[text] ?? .identifier, start)
-    }
-
-    // MARK: number literals: 12, 2.5, 1e-3, 1_000, 0x1F, 0b101
-
-    private mutating func number(first: Character, _ start: Start) -> Token {
-        var value: Double?
-        if first == "0" && (peek == "x" || peek == "X" || peek == "b" || peek == "B") {
-            let radix = (peek == "x" || peek == "X") ? 16 : 2
-            index += 1
-            var digits = ""
-            while peek.isHexDigit || peek == "_" {
-                if peek != "_" { digits.append(peek) }
-                index += 1
-            }
-            value = digits.isEmpty ? nil : UInt64(digits, radix: radix).map { Double($0) }
-        } else {
-            while Self.isDigit(peek) || peek == "_" { index += 1 }
-            if peek == "." && Self.isDigit(peekNext) {
-                index += 1
-                while Self.isDigit(peek) || peek == "_" { index += 1 }
-            }
-            if peek == "e" || peek == "E" {
-                let sign = peekNext == "+" || peekNext == "-"
-                let digitAt = index + (sign ? 2 : 1)
-                if digitAt < characters.count && Self.isDigit(characters[digitAt]) {
-                    index = digitAt
-                    while Self.isDigit(peek) { index += 1 }
-                }
-            }
-            let text = String(characters[start.index..<index]).filter { $0 != "_" }
-            value = Double(text)
-        }
-        if Self.isIdentifierPart(peek) {
-            while Self.isIdentifierPart(peek) { index += 1 }
-            value = nil
-        }
-        guard let number = value, number.isFinite else {
-            error("invalid number literal '\(String(characters[start.index..<index]))'", start)
-            return make(.invalid, start)
-        }
-        return make(.number, start, .number(number))
-    }
-
-    // MARK: string literals with escapes and \(interpolation)
-
-    private mutating func string(quote: Character, _ start: Start) -> Token {
-        var parts: [StringPart] = []
-        var text = ""
-        var hasCode = false
-        while true {
-            if isAtEnd {
-                endedInsideString = true
-                error("unterminated string", start)
-                break
-            }
-            let c = advance()
-            if c == quote { break }
-            guard c == "\\" else {
-                text.append(c)
-                continue
-            }
-            let escapeStart = Start(index: index - 1, line: line, column: column - 1)
-            if isAtEnd { continue }
-            let e = advance()
-            switch e {
-            case "n": text.append("\n")
-            case "t": text.append("\t")
-            case "r": text.append("\r")
-            case "0": text.append("\0")
-            case "\\", "\"", "'": text.append(e)
-            case "u": text.unicodeScalars.append(unicodeEscape(escapeStart))
-            case "(":
-                parts.append(.text(text))
-                text = ""
-                hasCode = true
-                guard let tokens = interpolation(start) else {
-                    endedInsideString = true
-                    return make(.string, start, .string(""))
-                }
-                parts.append(.code(tokens))
-            default:
-                error("invalid escape sequence '\\\(e)'", escapeStart)
-                text.append(e)
-            }
-        }
-        if !hasCode { return make(.string, start, .string(text)) }
-        parts.append(.text(text))
-        return make(.interpolation, start, .parts(parts))
-    }
-
-    /// `\u{1F600}`: one to eight hex digits naming a Unicode scalar.
-    private mutating func unicodeEscape(_ start: Start) -> Unicode.Scalar {
-        var digits = ""
-        if match("{") {
-            while peek.isHexDigit && digits.count < 8 { digits.append(advance()) }
-            if match("}"), let code = UInt32(digits, radix: 16), let scalar = Unicode.Scalar(code) {
-                return scalar
-            }
-        }
-        error("invalid unicode escape; write it as \\u{1F600}", start)
-        return "\u{FFFD}"
-    }
-
-    /// The tokens of `\( ... )` up to the matching `)`, or nil if the input ends first.
-    private mutating func interpolation(_ stringStart: Start) -> [Token]? {
-        interpolationDepth += 1
-        defer { interpolationDepth -= 1 }
-        if interpolationDepth > maxNesting {
-            error("string interpolation nested too deeply (limit \(maxNesting))", stringStart)
-            abandoned = true
-            return nil
-        }
-        var tokens: [Token] = []
-        var depth = 0
-        let reported = diagnostics.count
-        while true {
-            let token = nextToken()
-            switch token.kind {
-            case .endOfInput:
-                if !abandoned {
-                    // Whatever was scanned after the missing ")" is noise; report the string only.
-                    diagnostics.removeSubrange(min(reported, diagnostics.count)...)
-                    error("unterminated string", stringStart)
-                }
-                return nil
-            case .newline:
-                continue
-            case .leftParen:
-                depth += 1
-            case .rightParen:
-                if depth == 0 {
-                    tokens.append(Token(kind: .endOfInput, lexeme: ")", range: token.range))
-                    return tokens
-                }
-                depth -= 1
-            default:
-                break
-            }
-            tokens.append(token)
-        }
     }
 }

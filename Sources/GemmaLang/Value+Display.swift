@@ -69,8 +69,7 @@ struct ValueFormatter {
         case .number(let n): return formatNumber(n)
         case .string(let s): return quoted(s)
         case .range(let r): return r.description
-        case .function(let closure):
-            return closure.declaration.name == nil ? "<fn \(closure.signature)>" : "<fn \(closure.signature)>"
+        case .function(let closure): return "<fn \(closure.signature)>"
         case .native(let native): return "<builtin \(native.signature)>"
         case .object(let object): return object.shortDescription
         case .list(let box):

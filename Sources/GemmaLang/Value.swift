@@ -78,6 +78,7 @@ extension Value: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Express
 
 /// The storage of a list, shared by every variable that holds the list.
 public final class ListBox {
+    /// The items; mutate them to change the list the script sees.
     public var items: [Value]
 
     public init(_ items: [Value] = []) { self.items = items }
@@ -110,6 +111,7 @@ public enum MapKey: Hashable, Sendable {
         }
     }
 
+    /// The key as a value.
     public var value: Value {
         switch self {
         case .string(let s): return .string(s)
@@ -122,6 +124,7 @@ public enum MapKey: Hashable, Sendable {
 
 /// The storage of a map: entries keep the order in which their keys were first inserted.
 public final class MapBox {
+    /// The keys in insertion order.
     public private(set) var keys: [MapKey] = []
     private var storage: [MapKey: Value] = [:]
 

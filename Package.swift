@@ -32,6 +32,8 @@ let package = Package(
 
         /// Pictures of tensors: heatmaps, bars, sparklines, curves — for the terminal, SVG and PNG.
         .target(name: "Figures", dependencies: ["CLibPNG"]),
+        /// GNB, the scripting language: scanner, parser, AST, interpreter, values, diagnostics.
+        .target(name: "GemmaLang"),
 
         // MARK: system libraries
         /// libpng (Debian libpng-dev) for writing PNG pictures.
@@ -61,6 +63,7 @@ let package = Package(
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
         .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "SentencePiece"]),

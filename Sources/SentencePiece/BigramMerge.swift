@@ -1,6 +1,8 @@
 // SentencePiece BPE merge of one text fragment, as llama.cpp's llm_tokenizer_spm_session does it:
 // UTF-8 characters become symbols, and the adjacent pair whose concatenation is the vocabulary
 // piece with the highest score merges first (ties: the leftmost pair), until no pair is a piece.
+// Same result, faster: stretches that no merge can cross are merged one at a time
+// (CharacterPairSet), each with a priority queue over a doubly linked list (BigramQueue).
 
 /// One symbol of the fragment: a byte range of the text, linked to its neighbours.
 /// A symbol merged into its left neighbour keeps `length == 0`.
@@ -9,55 +11,6 @@ private struct Symbol {
     var length: Int32
     var previous: Int32
     var next: Int32
-}
-
-/// A candidate merge of `left` and `right` into a piece of `size` bytes and score `score`.
-private struct Bigram {
-    var score: Float
-    var left: Int32
-    var right: Int32
-    var size: Int32
-
-    /// Priority order: higher score first, then the leftmost pair.
-    func comesBefore(_ other: Bigram) -> Bool {
-        score > other.score || (score == other.score && left < other.left)
-    }
-}
-
-/// A binary max-heap of candidate merges. Entries go stale when a neighbour merges; the merge
-/// loop skips them when they come out (the sizes no longer add up), as llama.cpp does.
-private struct BigramQueue {
-    private var heap: [Bigram] = []
-
-    mutating func push(_ bigram: Bigram) {
-        heap.append(bigram)
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].comesBefore(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Bigram? {
-        guard let top = heap.first else { return nil }
-        let last = heap.removeLast()
-        if heap.isEmpty { return top }
-        heap[0] = last
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            if left >= heap.count { break }
-            let right = left + 1
-            var best = left
-            if right < heap.count && heap[right].comesBefore(heap[left]) { best = right }
-            guard heap[best].comesBefore(heap[parent]) else { break }
-            heap.swapAt(best, parent)
-            parent = best
-        }
-        return top
-    }
 }
 
 /// The bytes a UTF-8 sequence starting with `byte` claims, from its high four bits (llama.cpp
@@ -75,6 +28,7 @@ func utf8SequenceLength(_ byte: UInt8) -> Int {
 /// The merge over a whitespace-escaped fragment (spaces already replaced by `▁`).
 struct BigramMerge {
     let table: PieceTable
+    let pairs: CharacterPairSet
     let scores: [Float]
     /// For each byte value, the token that stands for it (`<0xNN>`, else the one-byte piece,
     /// else the unknown token), or -1 when there is none (the byte is then dropped).
@@ -86,53 +40,78 @@ struct BigramMerge {
         let count = text.count
 
         // Split into UTF-8 characters (a sequence cut off by the end keeps what is left).
-        var symbols: [Symbol] = []
-        symbols.reserveCapacity(count)
+        let symbols = UnsafeMutablePointer<Symbol>.allocate(capacity: count)
+        defer { symbols.deallocate() }
+        var symbolCount = 0
         var offset = 0
         while offset < count {
             let length = min(utf8SequenceLength(base[offset]), count - offset)
-            let index = Int32(symbols.count)
             let end = offset + length
-            symbols.append(Symbol(start: Int32(offset), length: Int32(length),
-                                  previous: index - 1, next: end == count ? -1 : index + 1))
+            let index = Int32(symbolCount)
+            symbols[symbolCount] = Symbol(start: Int32(offset), length: Int32(length),
+                                          previous: index - 1, next: end == count ? -1 : index + 1)
+            symbolCount += 1
             offset = end
         }
 
-        var queue = BigramQueue()
-        func considerPair(_ left: Int32, _ right: Int32) {
-            guard left >= 0, right >= 0 else { return }
-            let start = Int(symbols[Int(left)].start)
-            let size = symbols[Int(left)].length + symbols[Int(right)].length
-            let id = table.lookup(base + start, Int(size))
-            guard id >= 0 else { return }
-            queue.push(Bigram(score: scores[id], left: left, right: right, size: size))
-        }
-
-        // Seed with every adjacent pair, then keep merging the best pair that is still valid.
-        for index in 1 ..< symbols.count {
-            considerPair(Int32(index - 1), Int32(index))
-        }
-        while let bigram = queue.pop() {
-            let left = Int(bigram.left)
-            let right = Int(bigram.right)
-            let leftLength = symbols[left].length
-            let rightLength = symbols[right].length
-            if leftLength == 0 || rightLength == 0 || leftLength + rightLength != bigram.size {
-                continue  // stale: one side has merged with something else since
+        // Merge run by run: a run ends where two neighbouring characters appear next to each
+        // other in no piece, since no merge can ever join them (see CharacterPairSet).
+        var queue = BigramQueue(capacity: 64)
+        defer { queue.deallocate() }
+        var runStart = 0
+        var current = CharacterPairSet.pack(base, 0, symbols[0].length)
+        for index in 0 ..< symbolCount {
+            var endsRun = index == symbolCount - 1
+            if !endsRun {
+                let next = CharacterPairSet.pack(base, symbols[index + 1].start, symbols[index + 1].length)
+                endsRun = !pairs.contains(current, next)
+                current = next
             }
-            symbols[left].length = leftLength + rightLength
+            guard endsRun else { continue }
+            symbols[runStart].previous = -1
+            symbols[index].next = -1
+            if index > runStart { merge(runStart ... index, symbols, base, &queue) }
+            emit(from: runStart, symbols, base, into: &output)
+            runStart = index + 1
+        }
+    }
+
+    /// Merges the symbols `run` (linked to each other only) as llama.cpp merges a fragment:
+    /// seed the queue with every adjacent pair that is a piece, then keep merging the best pair
+    /// that is still valid. An entry is stale when either side has merged since it was queued:
+    /// then the left symbol is gone (length 0), has no right neighbour, or the two lengths no
+    /// longer add up (lengths only grow, and only the left symbol can absorb its right
+    /// neighbour, so this is llama.cpp's test expressed with the current right neighbour).
+    private func merge(_ run: ClosedRange<Int>, _ symbols: UnsafeMutablePointer<Symbol>,
+                       _ base: UnsafePointer<UInt8>, _ queue: inout BigramQueue) {
+        queue.removeAll()
+        for index in run.lowerBound + 1 ... run.upperBound {
+            consider(Int32(index - 1), Int32(index), symbols, base, &queue, ordered: false)
+        }
+        queue.heapify()
+        while let (left, size) = queue.pop() {
+            let leftLength = symbols[left].length
+            let right = Int(symbols[left].next)
+            guard leftLength > 0, right >= 0 else { continue }
+            let rightLength = symbols[right].length
+            guard leftLength + rightLength == size else { continue }
+            symbols[left].length = size
             symbols[right].length = 0
             let after = symbols[right].next
             symbols[left].next = after
-            if after >= 0 { symbols[Int(after)].previous = bigram.left }
-            considerPair(symbols[left].previous, bigram.left)
-            considerPair(bigram.left, after)
+            if after >= 0 { symbols[Int(after)].previous = Int32(left) }
+            consider(symbols[left].previous, Int32(left), symbols, base, &queue)
+            consider(Int32(left), after, symbols, base, &queue)
         }
+    }
 
-        // Emit each surviving symbol as its piece, or byte by byte when it is not a piece.
-        var index: Int32 = 0
+    /// Emits the symbols linked from `first` as their pieces, or byte by byte when one is not
+    /// a piece.
+    private func emit(from first: Int, _ symbols: UnsafeMutablePointer<Symbol>,
+                      _ base: UnsafePointer<UInt8>, into output: inout [Int]) {
+        var index = first
         while index >= 0 {
-            let symbol = symbols[Int(index)]
+            let symbol = symbols[index]
             let start = Int(symbol.start)
             let id = table.lookup(base + start, Int(symbol.length))
             if id >= 0 {
@@ -143,7 +122,18 @@ struct BigramMerge {
                     if token >= 0 { output.append(token) }
                 }
             }
-            index = symbol.next
+            index = Int(symbol.next)
         }
+    }
+
+    /// Queues the merge of `left` and `right` if their joined text is a piece.
+    private func consider(_ left: Int32, _ right: Int32, _ symbols: UnsafeMutablePointer<Symbol>,
+                          _ base: UnsafePointer<UInt8>, _ queue: inout BigramQueue,
+                          ordered: Bool = true) {
+        guard left >= 0, right >= 0 else { return }
+        let size = symbols[Int(left)].length + symbols[Int(right)].length
+        let id = table.lookup(base + Int(symbols[Int(left)].start), Int(size))
+        guard id >= 0 else { return }
+        queue.push(score: scores[id], left: left, size: size, ordered: ordered)
     }
 }

@@ -10,23 +10,22 @@
 final class PieceTable: @unchecked Sendable {
     /// Bytes of all pieces, piece `id` at `offsets[id] ..< offsets[id + 1]`.
     private let storage: UnsafeMutableBufferPointer<UInt8>
-    private let offsets: [Int]
+    private let offsets: UnsafeMutableBufferPointer<Int>
     /// Hash slots holding a token id, or -1 for an empty slot; the count is a power of two.
     private let slots: UnsafeMutableBufferPointer<Int32>
     private let slotMask: Int
 
     /// The number of pieces.
-    var count: Int { offsets.count - 1 }
+    let count: Int
 
     /// Indexes `pieces`; throws `duplicatePiece` when two pieces have the same bytes.
     init(pieces: [String]) throws(TokenizerError) {
-        var offsets = [Int]()
-        offsets.reserveCapacity(pieces.count + 1)
-        offsets.append(0)
+        let offsets = UnsafeMutableBufferPointer<Int>.allocate(capacity: pieces.count + 1)
+        offsets[0] = 0
         var total = 0
-        for piece in pieces {
+        for (id, piece) in pieces.enumerated() {
             total += piece.utf8.count
-            offsets.append(total)
+            offsets[id + 1] = total
         }
         let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(total, 1))
         var position = 0
@@ -40,6 +39,7 @@ final class PieceTable: @unchecked Sendable {
         while slotCount < pieces.count * 2 { slotCount *= 2 }
         let slots = UnsafeMutableBufferPointer<Int32>.allocate(capacity: slotCount)
         slots.initialize(repeating: -1)
+        self.count = pieces.count
         self.storage = storage
         self.offsets = offsets
         self.slots = slots
@@ -63,6 +63,7 @@ final class PieceTable: @unchecked Sendable {
 
     deinit {
         storage.deallocate()
+        offsets.deallocate()
         slots.deallocate()
     }
 

@@ -21,15 +21,19 @@ enum TextSegment: Equatable {
 }
 
 /// A byte trie of the split-out tokens with the occurrence search and the ordered acceptance.
-struct SpecialTokenSplitter: Sendable {
+///
+/// `@unchecked Sendable`: the trie's buffers are filled in `init`, only read afterwards, and
+/// freed in `deinit`; raw buffers keep the per-byte trie walk free of reference counting and
+/// bounds checks in debug builds.
+final class SpecialTokenSplitter: @unchecked Sendable {
     /// Children of node n: `edgeBytes/edgeTargets[firstEdge[n] ..< firstEdge[n + 1]]`.
-    private let firstEdge: [Int32]
-    private let edgeBytes: [UInt8]
-    private let edgeTargets: [Int32]
+    private let firstEdge: UnsafeMutableBufferPointer<Int32>
+    private let edgeBytes: UnsafeMutableBufferPointer<UInt8>
+    private let edgeTargets: UnsafeMutableBufferPointer<Int32>
     /// The token whose text ends at each node, or -1.
-    private let nodeToken: [Int32]
+    private let nodeToken: UnsafeMutableBufferPointer<Int32>
     /// The children of the root by byte (the root's list would be long), -1 for none.
-    private let rootChildren: [Int32]
+    private let rootChildren: UnsafeMutableBufferPointer<Int32>
     /// Distinct token lengths, longest first; `lengthRank[length]` is a length's index here.
     private let lengths: [Int]
     private let lengthRank: [Int]
@@ -74,15 +78,30 @@ struct SpecialTokenSplitter: Sendable {
         var lengthRank = [Int](repeating: -1, count: (lengths.first ?? 0) + 1)
         for (rank, length) in lengths.enumerated() { lengthRank[length] = rank }
 
-        self.firstEdge = firstEdge
-        self.edgeBytes = edgeBytes
-        self.edgeTargets = edgeTargets
-        self.nodeToken = tokens
-        self.rootChildren = rootChildren
+        self.firstEdge = Self.copy(firstEdge)
+        self.edgeBytes = Self.copy(edgeBytes)
+        self.edgeTargets = Self.copy(edgeTargets)
+        self.nodeToken = Self.copy(tokens)
+        self.rootChildren = Self.copy(rootChildren)
         self.lengths = lengths
         self.lengthRank = lengthRank
     }
 
+    deinit {
+        firstEdge.deallocate()
+        edgeBytes.deallocate()
+        edgeTargets.deallocate()
+        nodeToken.deallocate()
+        rootChildren.deallocate()
+    }
+
+    private static func copy<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(array.count, 1))
+        _ = buffer.initialize(from: array)
+        return buffer
+    }
+
+    /// The child of `node` along `byte`, or -1.
     private func child(of node: Int, _ byte: UInt8) -> Int {
         var edge = Int(firstEdge[node])
         let end = Int(firstEdge[node + 1])
@@ -108,43 +127,73 @@ struct SpecialTokenSplitter: Sendable {
         guard count > 0 else { return [] }
         guard !lengths.isEmpty else { return [.text(0 ..< count)] }
 
-        // Every position where some token starts, with a bit per token length found there.
+        // Every position where some token starts (`candidates`), with a bit per token length
+        // found there (`masks`, `words` words per candidate).
         let words = (lengths.count + 63) / 64
-        var candidates: [Int] = []
-        var masks: [UInt64] = []
+        var candidateCount = 0
+        var candidates = UnsafeMutablePointer<Int>.allocate(capacity: 16)
+        var masks = UnsafeMutablePointer<UInt64>.allocate(capacity: 16 * words)
+        var capacity = 16
+        defer {
+            candidates.deallocate()
+            masks.deallocate()
+        }
+        let rootChildren = self.rootChildren
+        let nodeToken = self.nodeToken
+        let lengthRank = self.lengthRank
         for start in 0 ..< count {
             var node = Int(rootChildren[Int(text[start])])
+            if node < 0 { continue }
             var position = start
             var found = false
             while node >= 0 {
                 if nodeToken[node] >= 0 {
                     if !found {
                         found = true
-                        candidates.append(start)
-                        masks.append(contentsOf: repeatElement(0, count: words))
+                        if candidateCount == capacity {
+                            capacity *= 2
+                            candidates = Self.grow(candidates, from: candidateCount, to: capacity)
+                            masks = Self.grow(masks, from: candidateCount * words, to: capacity * words)
+                        }
+                        candidates[candidateCount] = start
+                        (masks + candidateCount * words).initialize(repeating: 0, count: words)
+                        candidateCount += 1
                     }
                     let rank = lengthRank[position - start + 1]
-                    masks[masks.count - words + rank / 64] |= 1 << UInt64(rank % 64)
+                    masks[(candidateCount - 1) * words + rank / 64] |= 1 << UInt64(rank % 64)
                 }
                 position += 1
                 if position == count { break }
                 node = child(of: node, text[position])
             }
         }
-        guard !candidates.isEmpty else { return [.text(0 ..< count)] }
+        guard candidateCount > 0 else { return [.text(0 ..< count)] }
 
         // Longest tokens first; within a length, left to right; skip anything overlapping.
-        var covered = [Bool](repeating: false, count: count)
+        // Candidates whose first byte is covered can never be accepted and are dropped.
+        let covered = UnsafeMutablePointer<Bool>.allocate(capacity: count)
+        covered.initialize(repeating: false, count: count)
+        defer { covered.deallocate() }
         var accepted: [(start: Int, length: Int, token: Int)] = []
         for (rank, length) in lengths.enumerated() {
             let word = rank / 64
             let bit = UInt64(1) << UInt64(rank % 64)
-            for (index, start) in candidates.enumerated()
-            where masks[index * words + word] & bit != 0 {
-                if covered[start] || covered[start + length - 1] { continue }
-                accepted.append((start, length, token(at: start, length: length, in: text)))
-                for position in start ..< start + length { covered[position] = true }
+            var kept = 0
+            for index in 0 ..< candidateCount {
+                let start = candidates[index]
+                if covered[start] { continue }
+                if masks[index * words + word] & bit != 0 && !covered[start + length - 1] {
+                    accepted.append((start, length, token(at: start, length: length, in: text)))
+                    (covered + start).update(repeating: true, count: length)
+                    continue
+                }
+                if kept != index {
+                    candidates[kept] = start
+                    (masks + kept * words).update(from: masks + index * words, count: words)
+                }
+                kept += 1
             }
+            candidateCount = kept
         }
 
         accepted.sort { $0.start < $1.start }
@@ -157,5 +206,13 @@ struct SpecialTokenSplitter: Sendable {
         }
         if position < count { segments.append(.text(position ..< count)) }
         return segments
+    }
+
+    private static func grow<Element>(_ buffer: UnsafeMutablePointer<Element>, from count: Int,
+                                      to capacity: Int) -> UnsafeMutablePointer<Element> {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        larger.moveInitialize(from: buffer, count: count)
+        buffer.deallocate()
+        return larger
     }
 }

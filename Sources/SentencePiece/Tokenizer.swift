@@ -100,7 +100,8 @@ public final class Tokenizer: Sendable {
         self.types = types
         self.byteValues = byteValues
         self.table = table
-        self.merge = BigramMerge(table: table, scores: scores, byteTokens: byteTokens)
+        self.merge = BigramMerge(table: table, pairs: CharacterPairSet(table: table), scores: scores,
+                                 byteTokens: byteTokens)
         self.userDefinedSplitter = SpecialTokenSplitter(ids: userDefined, table: table)
         self.specialSplitter = SpecialTokenSplitter(ids: splitOut, table: table)
     }

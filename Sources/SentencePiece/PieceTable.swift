@@ -4,12 +4,12 @@
 /// Immutable after `init`: every piece's bytes in one buffer and an open-addressing hash table
 /// (linear probing, FNV-1a) from bytes to token id.
 ///
-/// `@unchecked Sendable`: the two buffers are allocated and filled in `init`, never written
+/// `@unchecked Sendable`: the buffers are allocated and filled in `init`, never written
 /// afterwards, and freed in `deinit`; raw buffers keep lookups free of bounds and exclusivity
 /// checks, which matters for debug builds of the merge loop.
 final class PieceTable: @unchecked Sendable {
     /// Bytes of all pieces, piece `id` at `offsets[id] ..< offsets[id + 1]`.
-    private let storage: UnsafeMutableBufferPointer<UInt8>
+    private let storage: UnsafeMutablePointer<UInt8>
     private let offsets: UnsafeMutableBufferPointer<Int>
     /// Hash slots holding a token id, or -1 for an empty slot; the count is a power of two.
     private let slots: UnsafeMutableBufferPointer<Int32>
@@ -27,7 +27,7 @@ final class PieceTable: @unchecked Sendable {
             total += piece.utf8.count
             offsets[id + 1] = total
         }
-        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(total, 1))
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
         var position = 0
         for piece in pieces {
             for byte in piece.utf8 {
@@ -45,7 +45,7 @@ final class PieceTable: @unchecked Sendable {
         self.slots = slots
         self.slotMask = slotCount - 1
 
-        let base = UnsafePointer(storage.baseAddress!)
+        let base = UnsafePointer(storage)
         for id in 0..<pieces.count {
             let start = offsets[id]
             let length = offsets[id + 1] - start
@@ -78,21 +78,17 @@ final class PieceTable: @unchecked Sendable {
         }
     }
 
-    /// The id of `piece`, or -1.
-    func lookup(_ piece: String) -> Int {
-        var utf8 = Array(piece.utf8)
-        return utf8.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else {
-                return lookup(UnsafePointer(storage.baseAddress!), 0)
-            }
-            return lookup(UnsafePointer(base), buffer.count)
+    /// The id of the piece spelled by `bytes`, or -1.
+    func lookup(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            lookup(buffer.baseAddress ?? UnsafePointer(storage), buffer.count)
         }
     }
 
     /// The bytes of piece `id` (which must be in range).
     func bytes(of id: Int) -> UnsafeBufferPointer<UInt8> {
         let start = offsets[id]
-        return UnsafeBufferPointer(rebasing: storage[start ..< offsets[id + 1]])
+        return UnsafeBufferPointer(start: storage + start, count: offsets[id + 1] - start)
     }
 
     private func equalBytes(_ id: Int, _ bytes: UnsafePointer<UInt8>, _ length: Int) -> Bool {

@@ -15,7 +15,7 @@
 // suffix of one is a prefix of the other); the Gemma 3 vocabulary has no such pair (tested).
 
 /// One piece of split text: raw bytes for the merge, or a token taken as it is.
-enum TextSegment: Equatable {
+enum TextSegment {
     case text(Range<Int>)
     case token(Int)
 }

@@ -1,5 +1,5 @@
-// The vocabulary's vocabulary: token types, special token ids and the module's errors
-// (GGUF keys tokenizer.ggml.token_type, *_token_id; llama.cpp llama-vocab.cpp).
+// Token types, special token ids and the tokenizer's errors (GGUF keys
+// tokenizer.ggml.token_type and tokenizer.ggml.*_token_id; llama.cpp src/llama-vocab.cpp).
 
 /// The type of a vocabulary entry, numbered as in GGUF `tokenizer.ggml.token_type`.
 public enum TokenType: Int32, Sendable, CaseIterable {

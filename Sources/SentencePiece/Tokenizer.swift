@@ -69,12 +69,8 @@ public final class Tokenizer: Sendable {
         let hexDigits = Array("0123456789ABCDEF".utf8)
         var byteTokens = [Int](repeating: -1, count: 256)
         for byte in 0 ..< 256 {
-            var spelled: [UInt8] = Array("<0x".utf8) + [hexDigits[byte >> 4], hexDigits[byte & 15], 0x3E]
-            var id = spelled.withUnsafeMutableBufferPointer { table.lookup($0.baseAddress!, 6) }
-            if id < 0 {
-                var single = [UInt8(byte)]
-                id = single.withUnsafeMutableBufferPointer { table.lookup($0.baseAddress!, 1) }
-            }
+            var id = table.lookup(Array("<0x".utf8) + [hexDigits[byte >> 4], hexDigits[byte & 15], 0x3E])
+            if id < 0 { id = table.lookup([UInt8(byte)]) }
             byteTokens[byte] = id >= 0 ? id : (special.unknown ?? -1)
         }
 
@@ -121,7 +117,7 @@ public final class Tokenizer: Sendable {
 
     /// The id of the token whose vocabulary text is exactly `piece`.
     public func id(of piece: String) -> Int? {
-        let id = table.lookup(piece)
+        let id = table.lookup(Array(piece.utf8))
         return id >= 0 ? id : nil
     }
 
@@ -152,7 +148,9 @@ public final class Tokenizer: Sendable {
 
     /// The token ids of raw bytes, which need not be valid UTF-8. As in llama.cpp, a lead byte
     /// claims the bytes its high bits announce whatever they are, and any character that does
-    /// not become a piece is spelled with byte tokens.
+    /// not become a piece is spelled with byte tokens. llama.cpp quirk kept for identical ids:
+    /// spaces become `▁` before that split, so a broken lead byte just before a space swallows
+    /// bytes of the `▁`, and decoding shows a literal `▁` there instead of the space.
     public func encode(bytes: [UInt8], addSpecial: Bool, parseSpecial: Bool) -> [Int] {
         var output: [Int] = []
         if addSpecial && addBOS, let bos = specialTokens.bos { output.append(bos) }

@@ -1,6 +1,7 @@
 // Test support: the Gemma 3 vocabulary fixture (Tests/Fixtures/gemma3-vocab-only.gguf) as a
 // Tokenizer, built once per test run, and the llama.cpp tokenization goldens beside it.
 import Foundation
+import GGUF
 import SentencePiece
 
 enum Fixtures {
@@ -22,26 +23,28 @@ struct GemmaVocabulary {
 
     struct BadTokenType: Error { let value: Int }
 
-    /// Reads the fixture (TEMPORARY: through TemporaryVocabularyReader until GGUFFile lands).
+    /// Reads the fixture through the GGUF module, key by key as the Gemma module does.
     static func load() throws -> GemmaVocabulary {
-        let file = try TemporaryVocabularyReader(path: Fixtures.vocabularyPath)
+        let file = try GGUFFile(path: Fixtures.vocabularyPath)
         let pieces = try file.stringArray("tokenizer.ggml.tokens")
         let types = try file.intArray("tokenizer.ggml.token_type").map { raw -> TokenType in
-            guard let type = TokenType(rawValue: Int32(raw)) else { throw BadTokenType(value: raw) }
+            guard let type = Int32(exactly: raw).flatMap(TokenType.init(rawValue:)) else {
+                throw BadTokenType(value: raw)
+            }
             return type
         }
         let special = SpecialTokens(
-            bos: file.optionalInt("tokenizer.ggml.bos_token_id"),
-            eos: file.optionalInt("tokenizer.ggml.eos_token_id"),
-            unknown: file.optionalInt("tokenizer.ggml.unknown_token_id"),
-            padding: file.optionalInt("tokenizer.ggml.padding_token_id"),
+            bos: try file.optionalInt("tokenizer.ggml.bos_token_id"),
+            eos: try file.optionalInt("tokenizer.ggml.eos_token_id"),
+            unknown: try file.optionalInt("tokenizer.ggml.unknown_token_id"),
+            padding: try file.optionalInt("tokenizer.ggml.padding_token_id"),
             endOfTurn: pieces.firstIndex(of: "<end_of_turn>"))
         return GemmaVocabulary(
             pieces: pieces, scores: try file.floatArray("tokenizer.ggml.scores"), types: types,
             special: special,
-            addBOS: file.optionalBool("tokenizer.ggml.add_bos_token") ?? true,
-            addEOS: file.optionalBool("tokenizer.ggml.add_eos_token") ?? false,
-            addSpacePrefix: file.optionalBool("tokenizer.ggml.add_space_prefix") ?? true)
+            addBOS: try file.optionalBool("tokenizer.ggml.add_bos_token") ?? true,
+            addEOS: try file.optionalBool("tokenizer.ggml.add_eos_token") ?? false,
+            addSpacePrefix: try file.optionalBool("tokenizer.ggml.add_space_prefix") ?? true)
     }
 
     func makeTokenizer() throws -> Tokenizer {

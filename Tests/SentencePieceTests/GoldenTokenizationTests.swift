@@ -53,6 +53,32 @@ final class GoldenTokenizationTests: XCTestCase {
         }
     }
 
+    /// The split-out pass takes equal-length tokens left to right, llama.cpp in the order of an
+    /// unstable sort; that only matters if two of them can overlap (a proper suffix of one is a
+    /// prefix of the other). Gemma 3 has no such pair among its control and user-defined tokens.
+    func testNoTwoEqualLengthSpecialTokensOverlap() {
+        var byLength: [Int: [[UInt8]]] = [:]
+        for id in 0 ..< tokenizer.vocabularySize
+        where [.control, .userDefined, .unknown].contains(tokenizer.type(of: id)) {
+            let bytes = Array(tokenizer.piece(id).utf8)
+            byLength[bytes.count, default: []].append(bytes)
+        }
+        XCTAssertEqual(byLength.values.map(\.count).reduce(0, +), 6_414)
+        for (length, tokens) in byLength where length > 1 {
+            var prefixOwners: [ArraySlice<UInt8>: Set<[UInt8]>] = [:]
+            for token in tokens {
+                for end in 1 ..< length { prefixOwners[token[..<end], default: []].insert(token) }
+            }
+            for token in tokens {
+                for start in 1 ..< length {
+                    let owners = prefixOwners[token[start...]] ?? []
+                    XCTAssertTrue(owners.subtracting([token]).isEmpty,
+                                  "\(String(decoding: token, as: UTF8.self)) overlaps \(owners)")
+                }
+            }
+        }
+    }
+
     func testQuirksOfReadmeSection7Item11() {
         // A literal <bos> with parse_special plus add_bos gives two BOS tokens.
         XCTAssertEqual(tokenizer.encode("<bos>hi", addSpecial: true, parseSpecial: true).prefix(2), [2, 2])

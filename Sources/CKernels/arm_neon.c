@@ -17,34 +17,40 @@ static inline float half_to_float(const uint8_t *p) {
 
 // MARK: Q4_0 / Q8_0 weights x Q8_0 activations
 
-CK_DOTPROD static float dot_q4_0(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
-    const uint8x16_t low_nibble = vdupq_n_u8(15);
-    const int8x16_t eight = vdupq_n_s8(8);
-    float32x4_t acc[2] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
-    for (int64_t b = 0; b < n / CK_QK; b++, x += CK_Q4_0_BYTES, y += CK_Q8_0_BYTES) {
-        const uint8x16_t bits = vld1q_u8(x + 2);
-        const int8x16_t low = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(bits, low_nibble)), eight);
-        const int8x16_t high = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(bits, 4)), eight);
-        int32x4_t isum = vdotq_s32(vdupq_n_s32(0), low, vld1q_s8((const int8_t *)(y + 2)));
-        isum = vdotq_s32(isum, high, vld1q_s8((const int8_t *)(y + 18)));
-        const float d = half_to_float(x) * half_to_float(y);
-        acc[b & 1] = vfmaq_n_f32(acc[b & 1], vcvtq_f32_s32(isum), d);
-    }
-    return vaddvq_f32(vaddq_f32(acc[0], acc[1]));
+/// acc + d_w d_a * (four partial sums of one Q4_0 x Q8_0 block).
+CK_DOTPROD static inline float32x4_t q4_0_block(const uint8_t *x, const uint8_t *y, float32x4_t acc) {
+    const uint8x16_t bits = vld1q_u8(x + 2);
+    const int8x16_t low = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(bits, vdupq_n_u8(15))), vdupq_n_s8(8));
+    const int8x16_t high = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(bits, 4)), vdupq_n_s8(8));
+    int32x4_t isum = vdotq_s32(vdupq_n_s32(0), low, vld1q_s8((const int8_t *)(y + 2)));
+    isum = vdotq_s32(isum, high, vld1q_s8((const int8_t *)(y + 18)));
+    return vfmaq_n_f32(acc, vcvtq_f32_s32(isum), half_to_float(x) * half_to_float(y));
 }
 
-CK_DOTPROD static float dot_q8_0(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
-    float32x4_t acc[2] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
-    for (int64_t b = 0; b < n / CK_QK; b++, x += CK_Q8_0_BYTES, y += CK_Q8_0_BYTES) {
-        int32x4_t isum = vdotq_s32(vdupq_n_s32(0), vld1q_s8((const int8_t *)(x + 2)), vld1q_s8((const int8_t *)(y + 2)));
-        isum = vdotq_s32(isum, vld1q_s8((const int8_t *)(x + 18)), vld1q_s8((const int8_t *)(y + 18)));
-        const float d = half_to_float(x) * half_to_float(y);
-        acc[b & 1] = vfmaq_n_f32(acc[b & 1], vcvtq_f32_s32(isum), d);
-    }
-    return vaddvq_f32(vaddq_f32(acc[0], acc[1]));
+/// acc + d_w d_a * (four partial sums of one Q8_0 x Q8_0 block).
+CK_DOTPROD static inline float32x4_t q8_0_block(const uint8_t *x, const uint8_t *y, float32x4_t acc) {
+    int32x4_t isum = vdotq_s32(vdupq_n_s32(0), vld1q_s8((const int8_t *)(x + 2)), vld1q_s8((const int8_t *)(y + 2)));
+    isum = vdotq_s32(isum, vld1q_s8((const int8_t *)(x + 18)), vld1q_s8((const int8_t *)(y + 18)));
+    return vfmaq_n_f32(acc, vcvtq_f32_s32(isum), half_to_float(x) * half_to_float(y));
 }
+
+// two blocks a step into two accumulators, so consecutive FMAs do not wait on each other
+#define LEGACY_DOT(name, weight_bytes)                                                            \
+    CK_DOTPROD static float dot_##name(int64_t n, const void *w, const void *a) {               \
+        const uint8_t *x = w, *y = a;                                                           \
+        const int64_t blocks = n / CK_QK;                                                       \
+        float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f);                         \
+        int64_t b = 0;                                                                          \
+        for (; b + 2 <= blocks; b += 2, x += 2 * (weight_bytes), y += 2 * CK_Q8_0_BYTES) {      \
+            acc0 = name##_block(x, y, acc0);                                                    \
+            acc1 = name##_block(x + (weight_bytes), y + CK_Q8_0_BYTES, acc1);                   \
+        }                                                                                       \
+        if (b < blocks) acc0 = name##_block(x, y, acc0);                                        \
+        return vaddvq_f32(vaddq_f32(acc0, acc1));                                               \
+    }
+
+LEGACY_DOT(q4_0, CK_Q4_0_BYTES)
+LEGACY_DOT(q8_0, CK_Q8_0_BYTES)
 
 // MARK: K-quant weights x Q8_K activations
 

@@ -2,6 +2,7 @@
 // portable fp16/bf16 conversion, K-quant scale unpacking, and the table of kernels that
 // dispatch.c fills for the CPU at hand.
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -98,11 +99,16 @@ static inline void ck_unpack_k4_scales(const uint8_t *packed, uint8_t scales[8],
 
 typedef float (*ck_dot_fn)(int64_t n, const void *w, const void *a);
 typedef void (*ck_row_fn)(const float *x, void *out, int64_t n);
+/// out[r] = dot(row r, a) for r in [0, rows), rows `row_bytes` apart.
+typedef void (*ck_rows_fn)(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a, float *out);
 
 typedef struct {
     ck_row_fn quantize_q8_0, quantize_q8_K, convert_f16, convert_bf16;
     ck_dot_fn dot_q4_0, dot_q5_0, dot_q8_0, dot_q4_K, dot_q5_K, dot_q6_K;
     ck_dot_fn dot_f16, dot_bf16, dot_f32;
+    // optional many-row kernels (NULL: ck_matvec calls the dot product row by row); each
+    // must give exactly the results of its dot product
+    ck_rows_fn rows_q4_0, rows_q5_0, rows_q8_0;
     char features[64];   // what ck_cpu_features reports
 } ck_kernel_table;
 

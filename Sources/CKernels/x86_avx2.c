@@ -119,57 +119,6 @@ CK_AVX2 static void convert_bf16(const float *x, void *out, int64_t n) {
     for (; i < n; i++) h[i] = ck_float_to_bf16(x[i]);
 }
 
-// MARK: Q4_0 / Q5_0 / Q8_0 weights x Q8_0 activations (two blocks a step, two accumulators)
-
-CK_AVX2 static float dot_q4_0(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
-    const int64_t blocks = n / CK_QK;
-    const __m256i eight = _mm256_set1_epi8(8);
-    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (int64_t b = 0; b < blocks; b++, x += CK_Q4_0_BYTES, y += CK_Q8_0_BYTES) {
-        const __m256i qw = _mm256_sub_epi8(nibbles_x32(x + 2), eight);
-        const __m256i qa = _mm256_loadu_si256((const __m256i *)(y + 2));
-        const __m256 d = _mm256_set1_ps(half_to_float(x) * half_to_float(y));
-        acc[b & 1] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_i8x32(qw, qa)), acc[b & 1]);
-    }
-    return hsum_f32x8(_mm256_add_ps(acc[0], acc[1]));
-}
-
-CK_AVX2 static float dot_q5_0(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
-    const int64_t blocks = n / CK_QK;
-    // spreads bit j of a 32-bit word to byte j: byte j of the word is broadcast to bytes
-    // 8*(j/8) ... and tested against its bit
-    const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
-                                            2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
-    const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (int64_t b = 0; b < blocks; b++, x += CK_Q5_0_BYTES, y += CK_Q8_0_BYTES) {
-        const __m256i word = _mm256_shuffle_epi8(_mm256_set1_epi32((int)ck_load_u32(x + 2)), spread);
-        const __m256i has_bit = _mm256_cmpeq_epi8(_mm256_and_si256(word, bit), bit);
-        // value = nibble + 16*bit - 16: OR in 0xF0 (-16 as int8) where the bit is clear
-        const __m256i minus16 = _mm256_andnot_si256(has_bit, _mm256_set1_epi8((char)0xF0));
-        const __m256i qw = _mm256_or_si256(nibbles_x32(x + 6), minus16);
-        const __m256i qa = _mm256_loadu_si256((const __m256i *)(y + 2));
-        const __m256 d = _mm256_set1_ps(half_to_float(x) * half_to_float(y));
-        acc[b & 1] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_i8x32(qw, qa)), acc[b & 1]);
-    }
-    return hsum_f32x8(_mm256_add_ps(acc[0], acc[1]));
-}
-
-CK_AVX2 static float dot_q8_0(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
-    const int64_t blocks = n / CK_QK;
-    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (int64_t b = 0; b < blocks; b++, x += CK_Q8_0_BYTES, y += CK_Q8_0_BYTES) {
-        const __m256i qw = _mm256_loadu_si256((const __m256i *)(x + 2));
-        const __m256i qa = _mm256_loadu_si256((const __m256i *)(y + 2));
-        const __m256 d = _mm256_set1_ps(half_to_float(x) * half_to_float(y));
-        acc[b & 1] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_i8x32(qw, qa)), acc[b & 1]);
-    }
-    return hsum_f32x8(_mm256_add_ps(acc[0], acc[1]));
-}
-
 // MARK: float formats
 
 CK_AVX2 static float dot_f16(int64_t n, const void *w, const void *a) {
@@ -233,12 +182,10 @@ void ck_avx2_install(ck_kernel_table *table) {
     table->quantize_q8_K = quantize_q8_K;
     table->convert_f16 = convert_f16;
     table->convert_bf16 = convert_bf16;
-    table->dot_q4_0 = dot_q4_0;
-    table->dot_q5_0 = dot_q5_0;
-    table->dot_q8_0 = dot_q8_0;
     table->dot_f16 = dot_f16;
     table->dot_bf16 = dot_bf16;
     table->dot_f32 = dot_f32;
+    ck_avx2_legacy_install(table);
     ck_avx2_kquants_install(table);
     strcpy(table->features, "AVX2 FMA F16C");
 }

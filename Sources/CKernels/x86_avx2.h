@@ -27,20 +27,9 @@ CK_AVX2 static inline float half_to_float(const uint8_t *p) {
     return _cvtsh_ss(ck_load_u16(p));
 }
 
-/// Eight int32 sums of four products each of signed bytes x and y (|x| <= 128, y != -128).
-/// pmaddubsw multiplies unsigned by signed bytes, so x's sign moves onto y.
-CK_AVX2 static inline __m256i dot_i8x32(__m256i x, __m256i y) {
-    const __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
-    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
-}
 
-/// 32 nibbles of a Q4_0 / Q5_0 block: low nibbles in bytes 0-15, high nibbles in 16-31.
-CK_AVX2 static inline __m256i nibbles_x32(const uint8_t *qs) {
-    const __m128i packed = _mm_loadu_si128((const __m128i *)qs);
-    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
-    return _mm256_and_si256(both, _mm256_set1_epi8(15));
-}
-
+/// Replaces the Q4_0 / Q5_0 / Q8_0 dot products and row kernels (x86_avx2_legacy.c).
+void ck_avx2_legacy_install(ck_kernel_table *table);
 /// Replaces the K-quant dot products with AVX2 ones (x86_avx2_kquants.c).
 void ck_avx2_kquants_install(ck_kernel_table *table);
 #endif

@@ -30,7 +30,16 @@ let package = Package(
         /// Gemma 2 / 3 / 1: configuration, weights, forward pass, KV cache, sampler, generator.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels", "SentencePiece"]),
 
+        /// Pictures of tensors: heatmaps, bars, sparklines, curves — for the terminal, SVG and PNG.
+        .target(name: "Figures", dependencies: ["CLibPNG"]),
+
         // MARK: system libraries
+        /// libpng (Debian libpng-dev) for writing PNG pictures.
+        .systemLibrary(
+            name: "CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
         /// libedit (Debian libedit-dev) for the REPL's line editing.
         .systemLibrary(
             name: "CLibEdit",
@@ -51,6 +60,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
         .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "SentencePiece"]),

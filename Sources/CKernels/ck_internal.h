@@ -2,6 +2,7 @@
 // portable fp16/bf16 conversion, K-quant scale unpacking, and the table of kernels that
 // dispatch.c fills for the CPU at hand.
 #pragma once
+#include "ckernels.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -52,12 +53,13 @@ static inline float ck_half_to_float(uint16_t h) {
     return sign ? -magnitude : magnitude;
 }
 
-/// binary32 -> binary16, round to nearest even; overflow -> infinity; NaN -> quiet NaN.
+/// binary32 -> binary16, round to nearest even; overflow -> infinity; every NaN -> the quiet
+/// NaN 0x7E00 with its sign (as ggml's GGML_FP32_TO_FP16 without F16C).
 static inline uint16_t ck_float_to_half(float f) {
     const uint32_t bits = ck_f32_bits(f);
     const uint16_t sign = (uint16_t)((bits >> 16) & 0x8000u);
     const uint32_t magnitude = bits & 0x7fffffffu;
-    if (magnitude > 0x7f800000u) return sign | 0x7e00u | (uint16_t)((magnitude >> 13) & 0x3ffu);
+    if (magnitude > 0x7f800000u) return sign | 0x7e00u;
     if (magnitude >= 0x477ff000u) return sign | 0x7c00u;       // >= 65520 rounds to infinity
     if (magnitude >= 0x38800000u) {                            // normal half (>= 2^-14)
         const uint32_t rounded = magnitude + 0xfffu + ((magnitude >> 13) & 1u);
@@ -99,11 +101,13 @@ static inline void ck_unpack_k4_scales(const uint8_t *packed, uint8_t scales[8],
 
 typedef float (*ck_dot_fn)(int64_t n, const void *w, const void *a);
 typedef void (*ck_row_fn)(const float *x, void *out, int64_t n);
+typedef void (*ck_q8_0_fn)(const float *x, void *out, int64_t n, int variant);
 /// out[r] = dot(row r, a) for r in [0, rows), rows `row_bytes` apart.
 typedef void (*ck_rows_fn)(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a, float *out);
 
 typedef struct {
-    ck_row_fn quantize_q8_0, quantize_q8_K, convert_f16, convert_bf16;
+    ck_q8_0_fn quantize_q8_0;
+    ck_row_fn quantize_q8_K, convert_f16, convert_bf16;
     ck_dot_fn dot_q4_0, dot_q5_0, dot_q8_0, dot_q4_K, dot_q5_K, dot_q6_K;
     ck_dot_fn dot_f16, dot_bf16, dot_f32;
     // optional many-row kernels (NULL: ck_matvec calls the dot product row by row); each
@@ -111,6 +115,11 @@ typedef struct {
     ck_rows_fn rows_q4_0, rows_q5_0, rows_q8_0;
     char features[64];   // what ck_cpu_features reports
 } ck_kernel_table;
+
+/// One Q8_0 block of 32 values / one Q8_K block of 256, in portable C (portable.c); the SIMD
+/// quantizers hand blocks with non-finite products to these.
+void ck_quantize_q8_0_block(const float *x, uint8_t *block, int variant);
+void ck_quantize_q8_K_block(const float *x, uint8_t *block);
 
 /// Fills every entry with the portable C kernels (portable.c).
 void ck_portable_install(ck_kernel_table *table);

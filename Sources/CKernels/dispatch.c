@@ -63,7 +63,10 @@ void ck_force_portable(int on) {
 
 // MARK: rows and dot products
 
-void ck_quantize_row_q8_0(const float *x, void *out, int64_t n) { kernels()->quantize_q8_0(x, out, n); }
+void ck_quantize_row_q8_0(const float *x, void *out, int64_t n) { kernels()->quantize_q8_0(x, out, n, CK_Q8_0_REFERENCE); }
+void ck_quantize_row_q8_0_variant(const float *x, void *out, int64_t n, int variant) {
+    kernels()->quantize_q8_0(x, out, n, variant == CK_Q8_0_X86 || variant == CK_Q8_0_ARM ? variant : CK_Q8_0_REFERENCE);
+}
 void ck_quantize_row_q8_K(const float *x, void *out, int64_t n) { kernels()->quantize_q8_K(x, out, n); }
 void ck_convert_row_f16(const float *x, uint16_t *out, int64_t n) { kernels()->convert_f16(x, out, n); }
 void ck_convert_row_bf16(const float *x, uint16_t *out, int64_t n) { kernels()->convert_bf16(x, out, n); }

@@ -6,44 +6,75 @@
 
 // MARK: activation rows
 
-static void quantize_q8_0(const float *x, void *out, int64_t n) {
-    uint8_t *block = out;
-    for (int64_t b = 0; b < n / CK_QK; b++, x += CK_QK, block += CK_Q8_0_BYTES) {
-        float amax = 0.0f;
-        for (int j = 0; j < CK_QK; j++) amax = fmaxf(amax, fabsf(x[j]));
-        const float d = amax / 127.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
-        const uint16_t dh = ck_float_to_half(d);
-        memcpy(block, &dh, 2);
-        for (int j = 0; j < CK_QK; j++) block[2 + j] = (uint8_t)(int8_t)roundf(x[j] * id);
+/// One Q8_0 quant from x * (1/d) (x * (127/amax) for the x86 variant), converted as each
+/// ggml build converts it. Finite data never leaves -127.5 ... 127.5; beyond (a NaN in the
+/// block, or a subnormal d whose inverse overflows) the builds differ: the reference's
+/// (int8_t) cast truncates cvttss2si's int32 (NaN and overflow: INT32_MIN) to its low byte,
+/// the x86 code packs that int32 with saturation, and ARM's vcvtnq saturates (NaN: 0)
+/// before the low byte is kept.
+static int8_t q8_0_quant(float product, int variant) {
+    const float rounded = variant == CK_Q8_0_REFERENCE ? roundf(product) : rintf(product);
+    const int in_range = rounded >= -2147483648.0f && rounded < 2147483648.0f;
+    if (variant == CK_Q8_0_ARM) {
+        const int32_t i = rounded != rounded ? 0 : in_range ? (int32_t)rounded : rounded > 0 ? INT32_MAX : INT32_MIN;
+        return (int8_t)(uint8_t)(uint32_t)i;
     }
+    const int32_t i = in_range ? (int32_t)rounded : INT32_MIN;
+    if (variant == CK_Q8_0_X86) return (int8_t)(i < -128 ? -128 : i > 127 ? 127 : i);
+    return (int8_t)(uint8_t)(uint32_t)i;
+}
+
+void ck_quantize_q8_0_block(const float *x, uint8_t *block, int variant) {
+    float amax = 0.0f;
+    for (int j = 0; j < CK_QK; j++) amax = amax > fabsf(x[j]) ? amax : fabsf(x[j]);   // ggml's MAX
+    const float d = amax / 127.0f;
+    float id = d != 0.0f ? 1.0f / d : 0.0f;
+    if (variant == CK_Q8_0_X86) id = amax != 0.0f ? 127.0f / amax : 0.0f;
+    const uint16_t dh = ck_float_to_half(d);
+    memcpy(block, &dh, 2);
+    for (int j = 0; j < CK_QK; j++) block[2 + j] = (uint8_t)q8_0_quant(x[j] * id, variant);
+}
+
+static void quantize_q8_0(const float *x, void *out, int64_t n, int variant) {
+    uint8_t *block = out;
+    for (int64_t b = 0; b < n / CK_QK; b++) ck_quantize_q8_0_block(x + b * CK_QK, block + b * CK_Q8_0_BYTES, variant);
+}
+
+/// min(127, nearest_int(v)) stored as int8 as ggml does: nearest_int's magic-number trick
+/// maps NaN to 0 and +-infinity to -4194304 (low byte 0); products beyond its range only
+/// arise from an infinite iscale.
+static int8_t q8_K_quant(float product) {
+    if (product != product) return 0;
+    if (product >= 4194304.0f) return 127;                 // as ggml's +infinity: min(127, ...)
+    if (product <= -4194304.0f) return 0;                  // -4194304 & 0xff
+    const int v = (int)rintf(product);                     // round half to even
+    return (int8_t)(uint8_t)(v > 127 ? 127 : v);
+}
+
+void ck_quantize_q8_K_block(const float *x, uint8_t *block) {
+    int8_t *q = (int8_t *)(block + CK_Q8_K_QS);
+    float max = 0.0f, amax = 0.0f;
+    for (int j = 0; j < CK_QK_K; j++) {
+        if (fabsf(x[j]) > amax) { amax = fabsf(x[j]); max = x[j]; }
+    }
+    if (amax == 0.0f) {
+        memset(block, 0, CK_Q8_K_BYTES);
+        return;
+    }
+    const float iscale = -127.0f / max;
+    for (int j = 0; j < CK_QK_K; j++) q[j] = q8_K_quant(iscale * x[j]);
+    for (int g = 0; g < CK_QK_K / 16; g++) {
+        int16_t sum = 0;
+        for (int j = 0; j < 16; j++) sum = (int16_t)(sum + q[16 * g + j]);
+        memcpy(block + CK_Q8_K_BSUMS + 2 * g, &sum, 2);
+    }
+    const float d = 1.0f / iscale;
+    memcpy(block, &d, 4);
 }
 
 static void quantize_q8_K(const float *x, void *out, int64_t n) {
     uint8_t *block = out;
-    for (int64_t b = 0; b < n / CK_QK_K; b++, x += CK_QK_K, block += CK_Q8_K_BYTES) {
-        int8_t *q = (int8_t *)(block + CK_Q8_K_QS);
-        float max = 0.0f, amax = 0.0f;
-        for (int j = 0; j < CK_QK_K; j++) {
-            if (fabsf(x[j]) > amax) { amax = fabsf(x[j]); max = x[j]; }
-        }
-        if (amax == 0.0f) {
-            memset(block, 0, CK_Q8_K_BYTES);
-            continue;
-        }
-        const float iscale = -127.0f / max;
-        for (int j = 0; j < CK_QK_K; j++) {
-            const float v = rintf(iscale * x[j]);        // round half to even, as nearest_int
-            q[j] = (int8_t)(v > 127.0f ? 127.0f : v);
-        }
-        for (int g = 0; g < CK_QK_K / 16; g++) {
-            int16_t sum = 0;
-            for (int j = 0; j < 16; j++) sum = (int16_t)(sum + q[16 * g + j]);
-            memcpy(block + CK_Q8_K_BSUMS + 2 * g, &sum, 2);
-        }
-        const float d = 1.0f / iscale;
-        memcpy(block, &d, 4);
-    }
+    for (int64_t b = 0; b < n / CK_QK_K; b++) ck_quantize_q8_K_block(x + b * CK_QK_K, block + b * CK_Q8_K_BYTES);
 }
 
 static void convert_f16(const float *x, void *out, int64_t n) {

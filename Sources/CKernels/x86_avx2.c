@@ -23,36 +23,60 @@ CK_AVX2 static inline __m256i pack_i32_to_i8(__m256i a, __m256i b, __m256i c, __
     return _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
 }
 
-CK_AVX2 static void quantize_q8_0(const float *x, void *out, int64_t n) {
+/// Blocks holding NaN or infinity, or whose scale overflows (subnormal values), go to the
+/// portable code: ggml's SIMD paths treat them differently on each CPU, so the portable
+/// result (documented in portable.c) is the one result every path gives.
+CK_AVX2 static void quantize_q8_0(const float *x, void *out, int64_t n, int variant) {
     uint8_t *block = out;
-    const __m256 sign_bit = _mm256_set1_ps(-0.0f);
+    const __m256 sign_bit = _mm256_set1_ps(-0.0f), largest = _mm256_set1_ps(3.40282347e38f);
     for (int64_t b = 0; b < n / CK_QK; b++, x += CK_QK, block += CK_Q8_0_BYTES) {
         __m256 v[4];
-        __m256 amax = _mm256_setzero_ps();
+        __m256 amax8 = _mm256_setzero_ps(), finite = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
         for (int k = 0; k < 4; k++) {
             v[k] = _mm256_loadu_ps(x + 8 * k);
-            amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign_bit, v[k]));
+            const __m256 magnitude = _mm256_andnot_ps(sign_bit, v[k]);
+            amax8 = _mm256_max_ps(amax8, magnitude);
+            finite = _mm256_and_ps(finite, _mm256_cmp_ps(magnitude, largest, _CMP_LE_OQ));
         }
-        __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(amax8), _mm256_extractf128_ps(amax8, 1));
         m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
         m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
-        const float d = _mm_cvtss_f32(m4) / 127.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float amax = _mm_cvtss_f32(m4), d = amax / 127.0f;
+        float id = d != 0.0f ? 1.0f / d : 0.0f;
+        if (variant == CK_Q8_0_X86) id = amax != 0.0f ? 127.0f / amax : 0.0f;
+        if (_mm256_movemask_ps(finite) != 0xff || __builtin_isinf(id)) {
+            ck_quantize_q8_0_block(x, block, variant);  // NaN or infinity, or 1/d overflowed
+            continue;
+        }
         const uint16_t dh = _cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT);
         memcpy(block, &dh, 2);
         const __m256 scale = _mm256_set1_ps(id);
         __m256i q[4];
-        for (int k = 0; k < 4; k++) q[k] = _mm256_cvttps_epi32(round_half_away(_mm256_mul_ps(v[k], scale)));
+        for (int k = 0; k < 4; k++) {
+            const __m256 product = _mm256_mul_ps(v[k], scale);
+            const __m256 rounded = variant == CK_Q8_0_REFERENCE ? round_half_away(product)
+                : _mm256_round_ps(product, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            q[k] = _mm256_cvttps_epi32(rounded);
+        }
         _mm256_storeu_si256((__m256i *)(block + 2), pack_i32_to_i8(q[0], q[1], q[2], q[3]));
     }
 }
 
+/// As quantize_q8_0, blocks with NaN, infinity or an overflowing scale go to portable code.
 CK_AVX2 static void quantize_q8_K(const float *x, void *out, int64_t n) {
     uint8_t *block = out;
-    const __m256 sign_bit = _mm256_set1_ps(-0.0f);
+    const __m256 sign_bit = _mm256_set1_ps(-0.0f), largest = _mm256_set1_ps(3.40282347e38f);
     for (int64_t b = 0; b < n / CK_QK_K; b++, x += CK_QK_K, block += CK_Q8_K_BYTES) {
-        __m256 amax8 = _mm256_setzero_ps();
-        for (int j = 0; j < CK_QK_K; j += 8) amax8 = _mm256_max_ps(amax8, _mm256_andnot_ps(sign_bit, _mm256_loadu_ps(x + j)));
+        __m256 amax8 = _mm256_setzero_ps(), finite = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+        for (int j = 0; j < CK_QK_K; j += 8) {
+            const __m256 magnitude = _mm256_andnot_ps(sign_bit, _mm256_loadu_ps(x + j));
+            amax8 = _mm256_max_ps(amax8, magnitude);
+            finite = _mm256_and_ps(finite, _mm256_cmp_ps(magnitude, largest, _CMP_LE_OQ));
+        }
+        if (_mm256_movemask_ps(finite) != 0xff) {        // NaN or infinity: as the portable code
+            ck_quantize_q8_K_block(x, block);
+            continue;
+        }
         __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(amax8), _mm256_extractf128_ps(amax8, 1));
         m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
         m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
@@ -64,6 +88,10 @@ CK_AVX2 static void quantize_q8_K(const float *x, void *out, int64_t n) {
         int first = 0;                                   // the first value of largest magnitude
         while (__builtin_fabsf(x[first]) != amax) first++;
         const float iscale = -127.0f / x[first];
+        if (__builtin_isinf(iscale)) {                   // max subnormal: iscale overflowed
+            ck_quantize_q8_K_block(x, block);
+            continue;
+        }
         const __m256 scale = _mm256_set1_ps(iscale), limit = _mm256_set1_ps(127.0f);
         int8_t *q = (int8_t *)(block + CK_Q8_K_QS);
         for (int j = 0; j < CK_QK_K; j += 32) {
@@ -93,7 +121,10 @@ CK_AVX2 static void convert_f16(const float *x, void *out, int64_t n) {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const __m128i packed = _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        _mm_storeu_si128((__m128i *)(h + i), packed);
+        // F16C keeps a NaN's payload; ggml's reference (and the portable code) give 0x7E00
+        const __m128i is_nan = _mm_cmpgt_epi16(_mm_and_si128(packed, _mm_set1_epi16(0x7fff)), _mm_set1_epi16(0x7c00));
+        const __m128i quiet = _mm_or_si128(_mm_and_si128(packed, _mm_set1_epi16((short)0x8000)), _mm_set1_epi16(0x7e00));
+        _mm_storeu_si128((__m128i *)(h + i), _mm_blendv_epi8(packed, quiet, is_nan));
     }
     for (; i < n; i++) h[i] = ck_float_to_half(x[i]);
 }

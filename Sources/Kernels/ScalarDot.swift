@@ -99,17 +99,6 @@ public enum ScalarDot {
 
     @inline(__always)
     static func half(_ base: UnsafeRawPointer, _ offset: Int) -> Float {
-        halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
-    }
-
-    /// IEEE binary16 bits to Float, exactly (subnormals, infinities and NaN included).
-    static func halfToFloat(_ bits: UInt16) -> Float {
-        let sign: Float = bits & 0x8000 != 0 ? -1 : 1
-        let exponent = Int((bits >> 10) & 0x1f), mantissa = Float(bits & 0x3ff)
-        switch exponent {
-        case 0: return sign * mantissa * 0x1p-24
-        case 31: return mantissa == 0 ? sign * .infinity : .nan
-        default: return sign * (1 + mantissa / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
-        }
+        Half.toFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
     }
 }

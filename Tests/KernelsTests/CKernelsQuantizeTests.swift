@@ -1,6 +1,6 @@
-// Tests of the C activation-row preparation in CKernels: Q8_0 and Q8_K quantization
-// (bit-exact with ggml's quantize_row_q8_0_ref / quantize_row_q8_K_ref) and fp16 / bf16
-// conversion, on the dispatched and the portable path.
+// Tests of the C activation-row preparation in CKernels: Q8_0 (three ggml variants) and Q8_K
+// quantization and fp16 / bf16 conversion, on the dispatched and the portable path, against
+// the Swift Quantize / Half code and the golden bytes in Tests/Fixtures/quant.
 import CKernels
 import GGUF
 import Kernels
@@ -12,29 +12,72 @@ final class CKernelsQuantizeTests: XCTestCase {
         super.tearDown()
     }
 
-    func testQ8_0RowsMatchTheReferenceBitForBit() {
-        var generator = SeededGenerator(seed: 10)
+    static let variants: [(Int32, Quantize.Q8_0Variant, String)] = [
+        (Int32(CK_Q8_0_REFERENCE), .reference, "Q8_0"), (Int32(CK_Q8_0_X86), .x86AVX, "Q8_0_x86"),
+        (Int32(CK_Q8_0_ARM), .armNEON, "Q8_0_arm"),
+    ]
+
+    /// Every golden quantization case: C bytes equal the bytes of ggml's quantizers.
+    func testRowsMatchGoldenBytes() throws {
+        let goldens = try QuantGoldens.load()
+        XCTAssertFalse(goldens.quantize.isEmpty)
         for portable in [false, true] {
             ck_force_portable(portable ? 1 : 0)
-            for n in [32, 640, 2304, 9216] {
-                var values = TestData.floats(n, using: &generator)
-                values.replaceSubrange(0..<32, with: [Float](repeating: 0, count: 32))   // an all-zero block
-                let row = TestData.activationRow(for: .q8_0, values: values)
-                XCTAssertEqual(row, Reference.q8_0(values), "n=\(n) portable=\(portable)")
+            for golden in goldens.quantize {
+                let values = try QuantGoldens.floats(golden.input)
+                let n = Int64(golden.count)
+                func expect(_ format: String, _ bytes: [UInt8]) throws {
+                    let expected = try QuantGoldens.bytes(try XCTUnwrap(golden.expected[format]))
+                    assertSameBytes(bytes, expected, "\(golden.name) \(format) portable=\(portable)")
+                }
+                for (variant, _, format) in Self.variants {
+                    var out = [UInt8](repeating: 0, count: golden.count / 32 * 34)
+                    ck_quantize_row_q8_0_variant(values, &out, n, variant)
+                    try expect(format, out)
+                }
+                var q8_K = [UInt8](repeating: 0, count: golden.count / 256 * 292)
+                ck_quantize_row_q8_K(values, &q8_K, n)
+                try expect("Q8_K", q8_K)
+                var halves = [UInt16](repeating: 0, count: golden.count)
+                ck_convert_row_f16(values, &halves, n)
+                try expect("F16", halves.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] })
+                ck_convert_row_bf16(values, &halves, n)
+                try expect("BF16", halves.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] })
             }
         }
     }
 
-    func testQ8_KRowsMatchTheReferenceBitForBit() {
-        var generator = SeededGenerator(seed: 11)
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
-            for n in [256, 2304, 9216] {
-                var values = TestData.floats(n, using: &generator)
-                values.replaceSubrange(0..<256, with: [Float](repeating: 0, count: 256))
-                if n > 256 { values[300] = 9; values[301] = -9 }                           // first of largest magnitude wins
-                let row = TestData.activationRow(for: .q4_K, values: values)
-                XCTAssertEqual(row, Reference.q8_K(values), "n=\(n) portable=\(portable)")
+    /// Random rows of Gemma's sizes, with an all-zero block, NaN, infinity and subnormal
+    /// blocks: C bytes equal Quantize's for every variant, on both paths.
+    func testRowsMatchSwiftQuantizeIncludingOddBlocks() {
+        var generator = SeededGenerator(seed: 10)
+        for n in [256, 640, 2304, 9216] {
+            var values = TestData.floats(n, using: &generator)
+            values.replaceSubrange(0..<32, with: [Float](repeating: 0, count: 32))
+            if n >= 2304 {
+                values[300] = 9; values[301] = -9                      // first of largest magnitude wins
+                values[520] = .nan; values[800] = .infinity; values[1100] = -.infinity
+                values[515] = 40; values[524] = 1                      // before / after the NaN
+                for j in 1536..<1792 { values[j] = Float(bitPattern: UInt32(j % 7) * 0x100) * (j % 2 == 0 ? 1 : -1) }
+            }
+            for portable in [false, true] {
+                ck_force_portable(portable ? 1 : 0)
+                for (variant, swiftVariant, _) in Self.variants {
+                    var fast = [UInt8](repeating: 0, count: n / 32 * 34), expected = fast
+                    ck_quantize_row_q8_0_variant(values, &fast, Int64(n), variant)
+                    Quantize.q8_0(values, count: n, into: &expected, variant: swiftVariant)
+                    assertSameBytes(fast, expected, "Q8_0 \(swiftVariant) n=\(n) portable=\(portable)")
+                }
+                var reference = [UInt8](repeating: 0, count: n / 32 * 34), variant0 = reference
+                ck_quantize_row_q8_0(values, &reference, Int64(n))
+                ck_quantize_row_q8_0_variant(values, &variant0, Int64(n), 99)
+                XCTAssertEqual(reference, variant0, "unknown variants mean the reference")
+                if n % 256 == 0 {
+                    var fast = [UInt8](repeating: 0, count: n / 256 * 292), expected = fast
+                    ck_quantize_row_q8_K(values, &fast, Int64(n))
+                    Quantize.q8_K(values, count: n, into: &expected)
+                    assertSameBytes(fast, expected, "Q8_K n=\(n) portable=\(portable)")
+                }
             }
         }
     }
@@ -78,7 +121,7 @@ final class CKernelsQuantizeTests: XCTestCase {
     /// Every finite fp16 value converts back to itself, on both paths, in rows with tails.
     func testF16ConversionRoundTripsEveryHalf() {
         let halves = (0..<0x10000).map(UInt16.init).filter { $0 & 0x7c00 != 0x7c00 }
-        let values = halves.map(Reference.halfValue)
+        let values = halves.map(Half.toFloat)
         for portable in [false, true] {
             ck_force_portable(portable ? 1 : 0)
             var out = [UInt16](repeating: 0, count: values.count)
@@ -87,25 +130,26 @@ final class CKernelsQuantizeTests: XCTestCase {
         }
     }
 
-    func testF16AndBF16ConversionsAgreeAcrossPathsOnRandomFloats() {
+    func testF16AndBF16ConversionsMatchHalfOnRandomFloats() {
         var generator = SeededGenerator(seed: 12)
-        let values: [Float] = (0..<10_007).map { _ in
+        var values: [Float] = (0..<10_007).map { _ in
             var bits = UInt32.random(in: 0...UInt32.max, using: &generator)
             bits = (bits & 0x807f_ffff) | UInt32.random(in: 90...160, using: &generator) << 23
             return Float(bitPattern: bits)
         }
+        values += [.nan, -.nan, Float(bitPattern: 0x7f80_0001), Float(bitPattern: 0xffa0_0000), .infinity, -.infinity]
         var fast = [UInt16](repeating: 0, count: values.count), portable = fast
         ck_convert_row_f16(values, &fast, Int64(values.count))
         ck_force_portable(1)
         ck_convert_row_f16(values, &portable, Int64(values.count))
         XCTAssertEqual(fast, portable)
-        XCTAssertEqual(portable, values.map(Reference.halfBits))
+        XCTAssertEqual(portable, values.map(Half.fromFloat))
         ck_force_portable(0)
         ck_convert_row_bf16(values, &fast, Int64(values.count))
         ck_force_portable(1)
         ck_convert_row_bf16(values, &portable, Int64(values.count))
         XCTAssertEqual(fast, portable)
-        XCTAssertEqual(portable, values.map(Reference.bf16Bits))
+        XCTAssertEqual(portable, values.map(Half.bf16FromFloat))
     }
 
     func testBF16ConversionMatchesGGML() {
@@ -123,66 +167,5 @@ final class CKernelsQuantizeTests: XCTestCase {
                 XCTAssertEqual(out, [UInt16](repeating: bits, count: 17), "\(value.bitPattern) portable=\(portable)")
             }
         }
-    }
-}
-
-/// Test-local expectations written from ggml's reference code (ggml-quants.c, ggml-impl.h).
-enum Reference {
-    /// fp16 bits of a float, round to nearest even, computed through Double.
-    static func halfBits(_ value: Float) -> UInt16 {
-        let sign: UInt16 = value.sign == .minus ? 0x8000 : 0
-        let magnitude = Double(abs(value))
-        if magnitude >= 65520 { return sign | 0x7c00 }
-        if magnitude < 0x1p-14 { return sign | UInt16((magnitude * 0x1p24).rounded(.toNearestOrEven)) }
-        let exponent = Int(magnitude.exponent)
-        let mantissa = ((magnitude / Double(sign: .plus, exponent: exponent, significand: 1) - 1) * 1024).rounded(.toNearestOrEven)
-        return sign | (UInt16(exponent + 15) << 10 + UInt16(mantissa))
-    }
-
-    /// The value of fp16 bits (finite ones), through Double.
-    static func halfValue(_ bits: UInt16) -> Float {
-        let exponent = Int(bits >> 10) & 31, mantissa = Double(bits & 0x3ff)
-        let magnitude = exponent == 0 ? mantissa * 0x1p-24 : (1024 + mantissa) * Double(sign: .plus, exponent: exponent - 25, significand: 1)
-        return Float(bits & 0x8000 != 0 ? -magnitude : magnitude)
-    }
-
-    static func bf16Bits(_ value: Float) -> UInt16 {
-        let bits = value.bitPattern
-        if bits & 0x7fff_ffff > 0x7f80_0000 { return UInt16(bits >> 16) | 64 }
-        return UInt16((bits &+ 0x7fff &+ ((bits >> 16) & 1)) >> 16)
-    }
-
-    /// quantize_row_q8_0_ref.
-    static func q8_0(_ x: [Float]) -> [UInt8] {
-        var out: [UInt8] = []
-        for block in stride(from: 0, to: x.count, by: 32) {
-            let values = x[block..<(block + 32)]
-            let d = values.map(abs).max()! / 127
-            let inverse: Float = d != 0 ? 1 / d : 0
-            let bits = halfBits(d)
-            out += [UInt8(bits & 0xff), UInt8(bits >> 8)]
-            out += values.map { UInt8(bitPattern: Int8(($0 * inverse).rounded(.toNearestOrAwayFromZero))) }
-        }
-        return out
-    }
-
-    /// quantize_row_q8_K_ref (an all-zero block gets zero bsums).
-    static func q8_K(_ x: [Float]) -> [UInt8] {
-        var out: [UInt8] = []
-        for block in stride(from: 0, to: x.count, by: 256) {
-            let values = Array(x[block..<(block + 256)])
-            var max: Float = 0, amax: Float = 0
-            for value in values where abs(value) > amax { amax = abs(value); max = value }
-            if amax == 0 { out += [UInt8](repeating: 0, count: 292); continue }
-            let iscale = -127 / max
-            let quants = values.map { Int8(min(127, (iscale * $0).rounded(.toNearestOrEven))) }
-            out += withUnsafeBytes(of: (1 / iscale).bitPattern.littleEndian, Array.init)
-            out += quants.map { UInt8(bitPattern: $0) }
-            for group in 0..<16 {
-                let sum = Int16(quants[(16 * group)..<(16 * group + 16)].reduce(0) { $0 + Int($1) })
-                out += withUnsafeBytes(of: sum.littleEndian, Array.init)
-            }
-        }
-        return out
     }
 }

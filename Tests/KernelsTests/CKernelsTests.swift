@@ -37,6 +37,28 @@ final class CKernelsTests: XCTestCase {
         }
     }
 
+    /// Each dot product equals, up to float rounding, the dot of the dequantized rows (the
+    /// integer arithmetic is exact, so only the scales' products and the sums round).
+    func testDotsMatchDequantizedFloatDots() throws {
+        var generator = SeededGenerator(seed: 5)
+        for portable in [false, true] {
+            ck_force_portable(portable ? 1 : 0)
+            for type in [GGMLType.q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K, .f16, .bf16, .f32] {
+                for n in type.blockSize == 256 ? [256, 2304] : [640, 2304] {
+                    let weights = TestData.weights(type, count: n, using: &generator)
+                    let activations = TestData.activationRow(for: type, values: TestData.floats(n, using: &generator))
+                    let activationType = try XCTUnwrap(GGMLType(rawValue: ck_activation_type(type.rawValue)))
+                    let w = try weights.withUnsafeBytes { try Dequantize.toArray(type, $0, count: n) }
+                    let a = try activations.withUnsafeBytes { try Dequantize.toArray(activationType, $0, count: n) }
+                    let exact = zip(w, a).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+                    let magnitude = zip(w, a).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
+                    let fast = TestData.cDot(type, n: n, weights, activations)
+                    XCTAssertEqual(Double(fast), exact, accuracy: 1e-5 * magnitude, "\(type) n=\(n) portable=\(portable)")
+                }
+            }
+        }
+    }
+
     func testFloatDotsMatchScalarTwinsOnBothPaths() {
         var generator = SeededGenerator(seed: 2)
         for portable in [false, true] {

@@ -17,7 +17,8 @@
 // Semantics: a dot product equals ggml's ggml_vec_dot_<w>_<a>: the integer part of each
 // block is exact; the float sums may be accumulated in another order (SIMD lanes, FMA), so
 // results agree with ggml's scalar code to a few ulps of the sum of |block contributions|.
-// `n` must be a whole number of blocks of the weight type; values must be finite.
+// `n` must be a whole number of blocks of the weight type. Dot products expect finite data;
+// the row preparations treat NaN, infinity and subnormal blocks alike on every path.
 // Every function is thread-safe and reentrant (ck_force_portable excepted).
 #pragma once
 #include <stddef.h>
@@ -35,6 +36,19 @@ extern "C" {
 /// `out` receives n / 32 * 34 bytes.
 void ck_quantize_row_q8_0(const float *x, void *out, int64_t n);
 
+/// ggml's Q8_0 activation quantizers. They differ only in rounding (a value on k + 0.5, or
+/// within an ulp of it, can come out differently), so llama.cpp's results depend slightly on
+/// the machine it runs on:
+///   CK_Q8_0_REFERENCE: quantize_row_q8_0_ref, q = roundf(x * (1/d)) (ck_quantize_row_q8_0);
+///   CK_Q8_0_X86: the AVX/AVX2/AVX-512 code of x86 builds, q = round-half-even(x * (127/amax));
+///   CK_Q8_0_ARM: the NEON code of ARM builds, q = round-half-even(x * (1/d)).
+/// All three store d = amax / 127 as fp16.
+enum { CK_Q8_0_REFERENCE = 0, CK_Q8_0_X86 = 1, CK_Q8_0_ARM = 2 };
+
+/// ck_quantize_row_q8_0 with the rounding of the given ggml variant (any other value: the
+/// reference), bit-exact with that ggml code for finite input.
+void ck_quantize_row_q8_0_variant(const float *x, void *out, int64_t n, int variant);
+
 /// Rounds `n` floats (n % 256 == 0) to Q8_K blocks, bit-exact with ggml's
 /// quantize_row_q8_K_ref: per block, max = the first value of largest magnitude,
 /// iscale = -127 / max, q = min(127, round-half-even(iscale * x)), d = 1 / iscale, and
@@ -42,7 +56,8 @@ void ck_quantize_row_q8_0(const float *x, void *out, int64_t n);
 /// `out` receives n / 256 * 292 bytes.
 void ck_quantize_row_q8_K(const float *x, void *out, int64_t n);
 
-/// Converts floats to IEEE fp16, rounding to nearest even (overflow gives infinity).
+/// Converts floats to IEEE fp16 as GGML_FP32_TO_FP16: round to nearest even, overflow gives
+/// infinity, every NaN becomes 0x7E00 with its sign.
 void ck_convert_row_f16(const float *x, uint16_t *out, int64_t n);
 
 /// Converts floats to bfloat16 as GGML_FP32_TO_BF16: round to nearest even; NaN stays a

@@ -237,6 +237,23 @@ static void check_quantize_ties(void) {
     ck_force_portable(0);
 }
 
+/// The three Q8_0 rounding variants, dispatched against portable, on rows with edge blocks.
+static void check_q8_0_variants(void) {
+    enum { n = 2304 };
+    static float x[n];
+    static uint8_t fast[n / 32 * 34], portable[n / 32 * 34];
+    for (int i = 0; i < n; i++) x[i] = uniform(-2, 2);
+    x[100] = NAN; x[200] = INFINITY; x[300] = 0.5f * 127.0f / 127.0f;
+    for (int i = 640; i < 672; i++) { uint32_t bits = (uint32_t)i; memcpy(&x[i], &bits, 4); }   // subnormal block
+    for (int variant = 0; variant < 3; variant++) {
+        ck_quantize_row_q8_0_variant(x, fast, n, variant);
+        ck_force_portable(1);
+        ck_quantize_row_q8_0_variant(x, portable, n, variant);
+        ck_force_portable(0);
+        CHECK(memcmp(fast, portable, sizeof fast) == 0, "Q8_0 variant %d differs from portable", variant);
+    }
+}
+
 static void check_conversions(void) {
     enum { count = 1 << 16 };
     float *x = malloc(sizeof(float) * count);
@@ -278,6 +295,7 @@ int main(int argc, char **argv) {
     check_type(1, 37); check_type(30, 45); check_type(0, 51);   // float rows with tails
     check_integer_exact();
     check_quantize_ties();
+    check_q8_0_variants();
     check_conversions();
     CHECK(ck_matvec(3, 32, NULL, 0, 0, 0, NULL, NULL) == -1, "Q4_1 must be unsupported");
     CHECK(ck_matvec(12, 255, NULL, 0, 0, 0, NULL, NULL) == -1, "n = 255 is not a Q4_K row");

@@ -21,7 +21,7 @@ let package = Package(
         /// Hot inner loops in C (quantize-row, dot products) with run-time CPU dispatch.
         .target(
             name: "CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]
+            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]
         ),
         /// Tensor formats: dequantization, quantization, and the Swift scalar twins of the C kernels.
         .target(name: "Kernels", dependencies: ["GGUF", "CKernels"]),

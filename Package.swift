@@ -6,7 +6,7 @@ import PackageDescription
 
 let package = Package(
     name: "gemma-repl",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gemma-repl", targets: ["gemma-repl"]),
         .library(name: "Gemma", targets: ["Gemma"]),
@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "SentencePiece"),
         /// Gemma 2 / 3 / 1: configuration, weights, forward pass, KV cache, sampler, generator.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels", "SentencePiece"]),
+        /// Looking inside: traces, dumps (.npy), attention maps, soft-cap reports, logit lens.
+        .target(name: "Inspect", dependencies: ["Gemma", "GGUF"]),
 
         // MARK: system libraries
         /// libedit (Debian libedit-dev) for the REPL's line editing.
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "gemma-repl",
             dependencies: [
-                "Gemma", "GGUF", "Kernels", "SentencePiece", "LineEditor",
+                "Gemma", "Inspect", "GGUF", "Kernels", "SentencePiece", "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
         .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF"]),
-        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "SentencePiece"]),
+        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Inspect", "GGUF", "Kernels", "SentencePiece"]),
+        .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
     ]
 )

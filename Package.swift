@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // .npz archives are zip files of .npy entries.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // MARK: libraries
@@ -30,9 +32,16 @@ let package = Package(
         /// Gemma 2 / 3 / 1: configuration, weights, forward pass, KV cache, sampler, generator.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels", "SentencePiece"]),
         /// Looking inside: traces, dumps (.npy), attention maps, soft-cap reports, logit lens.
-        .target(name: "Inspect", dependencies: ["Gemma", "GGUF"]),
+        .target(name: "Inspect", dependencies: ["Gemma", "GGUF", "CLibCrypto", "ZIPFoundation"]),
 
         // MARK: system libraries
+        /// OpenSSL's libcrypto (Debian libssl-dev) for SHA-256: a system library, so a Pi does
+        /// not compile a bundled copy of BoringSSL.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         /// libedit (Debian libedit-dev) for the REPL's line editing.
         .systemLibrary(
             name: "CLibEdit",

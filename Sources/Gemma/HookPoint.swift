@@ -1,3 +1,5 @@
+import Synchronization
+
 // Hook points: every named intermediate value of the forward pass, named as TransformerLens
 // names them, plus the Gemma 2 values no other tool exposes (scores and logits before the cap).
 
@@ -67,9 +69,14 @@ public enum HookPoint: Hashable, Sendable, CustomStringConvertible {
 
 /// Listeners on hook points. A handler sees the value and may replace it (an intervention).
 /// With no handler on a point, the forward pass does no extra work there.
-public final class Hooks: @unchecked Sendable {  // mutated only between forward passes
+public final class Hooks: @unchecked Sendable {  // handlers change only between forward passes
     public typealias Handler = (HookPoint, inout Tensor) -> Void
     private var handlers: [HookPoint: [Handler]] = [:]
+    private let stopFlag = Atomic<Bool>(false)
+
+    /// Asks a running forward pass to stop at its next hook point (it throws `interrupted`).
+    public func requestStop() { stopFlag.store(true, ordering: .relaxed) }
+    public var stopRequested: Bool { stopFlag.load(ordering: .relaxed) }
 
     public init() {}
 
@@ -79,6 +86,16 @@ public final class Hooks: @unchecked Sendable {  // mutated only between forward
 
     public func removeAll() { handlers.removeAll() }
 
+    /// A new set with the same handlers (adding to it leaves this one unchanged).
+    public func copy() -> Hooks {
+        let copy = Hooks()
+        copy.handlers = handlers
+        return copy
+    }
+
+    /// The points that have handlers.
+    public var activePoints: [HookPoint] { Array(handlers.keys) }
+
     public var isEmpty: Bool { handlers.isEmpty }
 
     @inline(__always)
@@ -87,5 +104,57 @@ public final class Hooks: @unchecked Sendable {  // mutated only between forward
     func fire(_ point: HookPoint, _ value: inout Tensor) {
         guard let list = handlers[point] else { return }
         for handler in list { handler(point, &value) }
+    }
+}
+
+extension HookPoint {
+    /// The shape of this hook's value for a pass over `positions` new tokens after `start`
+    /// cached ones (attention maps span all `start + positions` keys).
+    public func shape(_ config: ModelConfig, positions n: Int, start: Int = 0) -> [Int] {
+        let c = config
+        switch self {
+        case .embed, .lnFinal: return [n, c.modelWidth]
+        case .logitsPrecap, .logits: return [n, c.vocabularySize]
+        case let .block(_, hook):
+            switch hook {
+            case .residPre, .ln1, .attnOut, .residMid, .ln2, .mlpOut, .residPost: return [n, c.modelWidth]
+            case .q: return [n, c.headCount, c.headDim]
+            case .k: return [n, c.kvHeadCount, c.headDim]
+            case .v: return [n, c.kvHeadCount, c.valueDim]
+            case .scoresPrecap, .attnScores, .pattern: return [c.headCount, n, start + n]
+            case .z: return [n, c.headCount, c.valueDim]
+            case .mlpPre, .mlpPreLinear, .mlpPost: return [n, c.feedForwardWidth]
+            }
+        }
+    }
+
+    /// What the value is, for help texts.
+    public var summary: String {
+        switch self {
+        case .embed: return "token embeddings × sqrt(d_model): what enters block 0"
+        case .lnFinal: return "the final RMSNorm of the residual stream"
+        case .logitsPrecap: return "logits before the final soft-cap"
+        case .logits: return "logits after the final soft-cap cap·tanh(z/cap)"
+        case let .block(_, hook):
+            switch hook {
+            case .residPre: return "residual stream entering the block"
+            case .ln1: return "pre-attention RMSNorm output (input of Q, K, V)"
+            case .q: return "queries after RoPE (before the 1/sqrt(head_dim) scaling)"
+            case .k: return "keys after RoPE"
+            case .v: return "values"
+            case .scoresPrecap: return "scaled attention scores q·k before the soft-cap, every query/key pair"
+            case .attnScores: return "attention scores after the soft-cap, masked entries -inf"
+            case .pattern: return "attention probabilities (softmax over keys)"
+            case .z: return "attention-weighted values per head, before the output projection"
+            case .attnOut: return "attention output after the post-attention RMSNorm (added to the residual)"
+            case .residMid: return "residual stream between attention and MLP"
+            case .ln2: return "pre-MLP RMSNorm output"
+            case .mlpPre: return "gate projection (input of GELU)"
+            case .mlpPreLinear: return "up projection"
+            case .mlpPost: return "gelu(gate) × up (input of the down projection)"
+            case .mlpOut: return "MLP output after the post-FFN RMSNorm (added to the residual)"
+            case .residPost: return "residual stream leaving the block"
+            }
+        }
     }
 }

@@ -98,10 +98,33 @@ public final class Transformer: @unchecked Sendable {  // used by one session at
     /// Gives the listeners of `point` the buffer's value and takes back what they leave.
     @inline(__always)
     func fire(_ point: HookPoint, _ buffer: FloatBuffer, _ shape: [Int], _ hooks: Hooks?) throws {
-        guard let hooks, hooks.isActive(point) else { return }
+        guard let hooks else { return }
+        if hooks.stopRequested { throw GemmaError.interrupted }
+        guard hooks.isActive(point) else { return }
         var value = buffer.tensor(shape)
         hooks.fire(point, &value)
         buffer.load(value)
+    }
+}
+
+extension Transformer {
+    /// The logit lens: final RMSNorm, unembedding and (when on) the final soft-cap applied to
+    /// residual-stream rows `[n, d_model]`, giving `[n, vocab]`.
+    public func unembed(_ residual: Tensor, softCap applyCap: Bool = true) -> Tensor {
+        let c = config
+        let d = c.modelWidth
+        let n = residual.count / d
+        let normed = FloatBuffer(n * d)
+        residual.data.withUnsafeBufferPointer { rows in
+            for t in 0..<n {
+                rmsNorm(rows.baseAddress! + t * d, weight: model.weights.finalNorm, count: d,
+                        epsilon: c.rmsEpsilon, into: normed.pointer + t * d)
+            }
+        }
+        let logits = FloatBuffer(n * c.vocabularySize)
+        products.project(normed.pointer, tokens: n, width: d, [(model.weights.output, logits.pointer)])
+        if let cap = c.finalSoftCap, applyCap, options.softCaps { softCap(logits.pointer, count: logits.count, cap: cap) }
+        return logits.tensor([n, c.vocabularySize])
     }
 }
 

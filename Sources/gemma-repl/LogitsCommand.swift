@@ -16,14 +16,7 @@ struct LogitsCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var tokens: [Int] = []
-            for (index, part) in ids.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
-                guard let id = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                    throw ValidationError("--ids: item \(index + 1) (\"\(part)\") is not a token id")
-                }
-                tokens.append(id)
-            }
-            guard !tokens.isEmpty else { throw ValidationError("--ids is empty") }
+            let tokens = try parseIds(ids)
             let model = try options.load()
             let transformer = Transformer(model: model, threads: options.threadCount)
             let cache = KVCache(config: model.config)

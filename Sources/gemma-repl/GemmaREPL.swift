@@ -8,7 +8,7 @@ struct GemmaREPL: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemma-repl",
         abstract: "Run Gemma models on the CPU and look inside every step of inference.",
-        subcommands: [InfoCommand.self, TokenizeCommand.self, LogitsCommand.self, GenerateCommand.self, DumpCommand.self],
+        subcommands: [InfoCommand.self, TokenizeCommand.self, LogitsCommand.self, GenerateCommand.self, DumpCommand.self, BenchCommand.self],
         defaultSubcommand: InfoCommand.self)
 }
 

@@ -1,6 +1,7 @@
 // Dumps of captured values for numpy: one .npy per hook, or all of them in one .npz or
 // .safetensors file keyed by hook name, with a JSON sidecar holding the prompt, token ids,
 // model file name and sha256, and the hook list.
+import Figures
 import Foundation
 import Gemma
 import ZIPFoundation
@@ -17,7 +18,7 @@ public enum Dumps {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw FileWriteError(path: directory, reason: "cannot create the folder: \(error.localizedDescription)")
+            throw InspectError.file(path: directory, reason: "cannot create the folder: \(error.localizedDescription)")
         }
         var files: [String] = []
         let named = trace.points.compactMap { point in trace.values[point].map { (point.name, $0) } }
@@ -69,7 +70,7 @@ public enum Dumps {
                 bytes.subdata(in: Int(position) ..< Int(position) + size)
             }
         }
-        guard let data = archive.data else { throw FileWriteError(path: "(npz)", reason: "the zip archive was not built") }
+        guard let data = archive.data else { throw InspectError.file(path: "(npz)", reason: "the zip archive was not built") }
         return [UInt8](data)
     }
 

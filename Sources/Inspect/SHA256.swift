@@ -16,10 +16,10 @@ public enum FileDigest {
         if let known = lock.withLock({ cache[key] }) { return known }
 
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FileWriteError(path: path, reason: "cannot open for reading")
+            throw InspectError.file(path: path, reason: "cannot open for reading")
         }
         defer { try? handle.close() }
-        guard let context = EVP_MD_CTX_new() else { throw FileWriteError(path: path, reason: "libcrypto: no digest context") }
+        guard let context = EVP_MD_CTX_new() else { throw InspectError.file(path: path, reason: "libcrypto: no digest context") }
         defer { EVP_MD_CTX_free(context) }
         EVP_DigestInit_ex(context, EVP_sha256(), nil)
         while true {

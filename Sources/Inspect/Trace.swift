@@ -9,6 +9,7 @@ public enum InspectError: Error, CustomStringConvertible, Equatable {
     case unknownHook(String)
     case notCaptured(String)
     case mismatch(String)
+    case file(path: String, reason: String)
 
     public var description: String {
         func mib(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
@@ -21,6 +22,8 @@ public enum InspectError: Error, CustomStringConvertible, Equatable {
             return "\(name) was not captured in this trace"
         case let .mismatch(message):
             return message
+        case let .file(path, reason):
+            return "\(path): \(reason)"
         }
     }
 }

@@ -1,0 +1,3 @@
+// libpng (Debian libpng-dev), the reference PNG encoder.
+#pragma once
+#include <png.h>

@@ -1,0 +1,30 @@
+// The errors of the Figures module, with their user-facing text in one place.
+import Foundation
+
+public enum FiguresError: Error, CustomStringConvertible, Equatable {
+    /// A PNG needs at least one row and one column.
+    case emptyImage(rows: Int, columns: Int)
+    /// The picture would exceed the size a PNG is written at.
+    case imageTooLarge(width: Int, height: Int, limit: Int)
+    /// libpng refused to encode; its message.
+    case encodingFailed(message: String)
+    /// libpng could not decode; its message.
+    case decodingFailed(message: String)
+    /// A file-system call failed while writing `path`.
+    case fileSystem(operation: String, path: String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .emptyImage(let rows, let columns):
+            return "cannot draw an empty heatmap (\(rows) x \(columns)) as a PNG"
+        case .imageTooLarge(let width, let height, let limit):
+            return "a \(width) x \(height) PNG is too large (limit \(limit) pixels a side)"
+        case .encodingFailed(let message):
+            return "PNG encoding failed: \(message)"
+        case .decodingFailed(let message):
+            return "PNG decoding failed: \(message)"
+        case .fileSystem(let operation, let path, let code):
+            return "\(operation) \(path): \(String(cString: strerror(code)))"
+        }
+    }
+}

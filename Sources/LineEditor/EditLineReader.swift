@@ -1,0 +1,79 @@
+// libedit's readline-compatible API: line editing, history kept across sessions in a file
+// written atomically, and tab completion through a Swift closure.
+import CLibEdit
+import Foundation
+
+/// The completer libedit calls back into (libedit has one global completion function).
+nonisolated(unsafe) private var activeCompleter: Completer?
+nonisolated(unsafe) private var pendingMatches: [String] = []
+
+/// Line editing with libedit for interactive terminals.
+public final class EditLineReader: LineReader {
+    private let historyPath: String?
+    private var lastLine: String?
+
+    public init(historyPath: String?, completer: Completer?) {
+        self.historyPath = historyPath
+        setlocale(LC_ALL, "")  // else libedit drops non-ASCII input
+        // Dots, brackets and quotes stay inside words, so `trace.la<TAB>` completes members
+        // and `"Notebooks/to<TAB>` completes paths.
+        clibedit_set_word_breaks(" \t\n(,=+-*/%<>[{:;!")
+        activeCompleter = completer
+        clibedit_configure("gemma-repl") { text, state in
+            guard let text else { return nil }
+            if state == 0 {
+                let word = String(cString: text)
+                let line = clibedit_line_buffer().map { String(cString: $0) } ?? word
+                pendingMatches = activeCompleter?(line, word) ?? []
+            }
+            guard Int(state) < pendingMatches.count else { return nil }
+            return strdup(pendingMatches[Int(state)])  // libedit frees it
+        }
+        stifle_history(2000)
+        if let historyPath { _ = read_history(historyPath) }
+    }
+
+    public func readLine(prompt: String) -> LineResult {
+        Interrupts.clear()
+        guard let pointer = readline(prompt) else {
+            // readline gives NULL for both Ctrl-D and Ctrl-C: the flag tells them apart.
+            if Interrupts.take() {
+                print("")
+                return .interrupted
+            }
+            return .endOfInput
+        }
+        defer { free(pointer) }
+        return .line(String(cString: pointer))
+    }
+
+    public func addHistory(_ line: String) {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed != lastLine else { return }
+        lastLine = trimmed
+        add_history(line)
+    }
+
+    /// Writes the history to a temporary file beside the real one, then renames it over.
+    public func saveHistory() -> String? {
+        guard let historyPath else { return nil }
+        let directory = (historyPath as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            return "history not saved: cannot create \(directory): \(error.localizedDescription)"
+        }
+        let temporary = historyPath + ".tmp-\(getpid())"
+        guard write_history(temporary) == 0 else {
+            unlink(temporary)
+            return "history not saved: cannot write \(temporary): \(String(cString: strerror(errno)))"
+        }
+        let fd = open(temporary, O_RDONLY)
+        if fd >= 0 { fsync(fd); close(fd) }
+        guard rename(temporary, historyPath) == 0 else {
+            unlink(temporary)
+            return "history not saved: cannot rename onto \(historyPath): \(String(cString: strerror(errno)))"
+        }
+        return nil
+    }
+}

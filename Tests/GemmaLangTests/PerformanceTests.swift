@@ -1,0 +1,26 @@
+// Performance sanity: a million loop iterations in a debug build well within two seconds.
+import Foundation
+import GemmaLang
+import XCTest
+
+final class PerformanceTests: XCTestCase {
+    func testMillionIterationLoop() {
+        let interpreter = Interpreter()
+        let start = Date()
+        let result = interpreter.run("let s = 0\nfor i in 0..<1_000_000 { s += i }\ns")
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertEqual(result.value?.numberValue, 499_999_500_000)
+        print("1M-iteration loop: \(String(format: "%.2f", elapsed)) s")
+        XCTAssertLessThan(elapsed, 2.0)
+    }
+
+    func testRecursiveCallsAreReasonablyFast() {
+        let interpreter = Interpreter()
+        let start = Date()
+        let result = interpreter.run("fn fib(n) {\n  if n < 2 { return n }\n  return fib(n - 1) + fib(n - 2)\n}\nfib(22)")
+        let elapsed = Date().timeIntervalSince(start)
+        XCTAssertEqual(result.value?.numberValue, 17711)
+        print("fib(22), 57 313 calls: \(String(format: "%.2f", elapsed)) s")
+        XCTAssertLessThan(elapsed, 3.0)
+    }
+}

@@ -49,7 +49,7 @@ struct InfoCommand: ParsableCommand {
             tokenizer: .init(model: (try? file.optionalString("tokenizer.ggml.model")) ?? "llama",
                              vocabularySize: tokenizer.vocabularySize, bos: special.bos, eos: special.eos,
                              unknown: special.unknown, padding: special.padding, endOfTurn: special.endOfTurn,
-                             addBOS: tokenizer.addsBOS,
+                             addBOS: tokenizer.addBOS,
                              controlTokens: types.filter { $0 == .control }.count,
                              userDefinedTokens: types.filter { $0 == .userDefined }.count,
                              byteTokens: types.filter { $0 == .byte }.count),

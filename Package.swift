@@ -1,71 +1,79 @@
 // swift-tools-version:6.0
 // gemma-repl: a Gemma 2 inference runtime for the CPU, opened up to a REPL and notebooks.
-// Dependencies point one way: GGUF -> Kernels -> SentencePiece/Gemma -> Inspect -> CLI.
+// Dependencies point one way: file formats -> kernels -> model -> inspection -> language ->
+// notebook -> CLI.
 import PackageDescription
-
 
 let package = Package(
     name: "gemma-repl",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gemma-repl", targets: ["gemma-repl"]),
         .library(name: "Gemma", targets: ["Gemma"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // .npz archives are zip files of .npy entries.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
-        // MARK: libraries
+        // MARK: file formats and kernels
         /// GGUF files: memory-mapped, validated reading; writing; the ggml tensor type table.
         .target(name: "GGUF"),
-        /// Hot inner loops in C (quantize-row, dot products) with run-time CPU dispatch.
+        /// Hot inner loops in C (quantize-row, dot products, matvec/matmul) with run-time CPU dispatch.
         .target(
             name: "CKernels",
             cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=off"])]
         ),
         /// Tensor formats: dequantization, quantization, and the Swift scalar twins of the C kernels.
         .target(name: "Kernels", dependencies: ["GGUF", "CKernels"]),
+
+        // MARK: the model
         /// SentencePiece BPE as Gemma uses it, built from plain arrays.
         .target(name: "SentencePiece"),
-        /// Gemma 2 / 3 / 1: configuration, weights, forward pass, KV cache, sampler, generator.
+        /// Gemma 2 / 3 / 1: configuration, weights, forward pass, hooks, KV cache, sampler, generator.
         .target(name: "Gemma", dependencies: ["GGUF", "Kernels", "SentencePiece"]),
 
+        // MARK: inspection
         /// Pictures of tensors: heatmaps, bars, sparklines, curves — for the terminal, SVG and PNG.
         .target(name: "Figures", dependencies: ["CLibPNG"]),
+        /// Looking inside: traces, interventions, stepping, attention maps, soft-cap reports,
+        /// logit lens, dumps (.npy/.npz/.safetensors), distribution comparisons.
+        .target(name: "Inspect", dependencies: ["Gemma", "GGUF", "Figures", "CLibCrypto", "ZIPFoundation"]),
+
+        // MARK: language, notebooks
         /// GNB, the scripting language: scanner, parser, AST, interpreter, values, diagnostics.
         .target(name: "GemmaLang"),
+        /// The runtime as GNB values: models, tokens, tensors, traces, maps, reports.
+        .target(name: "Bindings", dependencies: ["GemmaLang", "Gemma", "Inspect", "Figures", "SentencePiece"]),
+        /// A libedit-backed line reader, with a plain reader for pipes and dumb terminals.
+        .target(name: "LineEditor", dependencies: ["CLibEdit"]),
 
         // MARK: system libraries
         /// libpng (Debian libpng-dev) for writing PNG pictures.
-        .systemLibrary(
-            name: "CLibPNG",
-            pkgConfig: "libpng",
-            providers: [.apt(["libpng-dev"])]
-        ),
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         /// libedit (Debian libedit-dev) for the REPL's line editing.
-        .systemLibrary(
-            name: "CLibEdit",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"])]
-        ),
-        /// A libedit-backed line reader, with a plain reader for pipes and dumb terminals.
-        .target(name: "LineEditor", dependencies: ["CLibEdit"]),
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        /// OpenSSL's libcrypto (Debian libssl-dev) for SHA-256: a system library, so a Pi does
+        /// not compile a bundled copy of BoringSSL.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // MARK: executables
         .executableTarget(
             name: "gemma-repl",
             dependencies: [
-                "Gemma", "GGUF", "Kernels", "SentencePiece", "LineEditor",
+                "Gemma", "Inspect", "Bindings", "GemmaLang", "GGUF", "Kernels", "SentencePiece", "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
-        .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
         .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF"]),
-        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "GGUF", "Kernels", "SentencePiece"]),
+        .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Inspect", "GGUF", "Kernels", "SentencePiece"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
+        .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
     ]
 )

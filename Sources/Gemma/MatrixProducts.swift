@@ -78,6 +78,14 @@ final class MatrixProducts: @unchecked Sendable {  // one per forward pass; not 
         }
     }
 
+    /// llama.cpp rounds Q8_0 activations differently per CPU family (x86: round-half-even of
+    /// x·127/amax; ARM: of x/d); we round as it does on the machine we run on.
+    #if arch(arm64)
+    static let q8_0Rounding = Int32(CK_Q8_0_ARM)
+    #else
+    static let q8_0Rounding = Int32(CK_Q8_0_X86)
+    #endif
+
     /// Rounds the input rows to the activation type `kind` (a ggml type id) in a scratch buffer.
     private func prepare(_ input: UnsafePointer<Float>, tokens: Int, width: Int,
                          kind: UInt32) -> (pointer: UnsafeRawPointer, rowBytes: Int) {
@@ -97,7 +105,7 @@ final class MatrixProducts: @unchecked Sendable {  // one per forward pass; not 
             let x = input + t * width
             let out = entry.buffer + t * rowBytes
             switch type {
-            case .q8_0: ck_quantize_row_q8_0(x, out, Int64(width))
+            case .q8_0: ck_quantize_row_q8_0_variant(x, out, Int64(width), Self.q8_0Rounding)
             case .q8_K: ck_quantize_row_q8_K(x, out, Int64(width))
             case .f16: ck_convert_row_f16(x, out.assumingMemoryBound(to: UInt16.self), Int64(width))
             case .bf16: ck_convert_row_bf16(x, out.assumingMemoryBound(to: UInt16.self), Int64(width))

@@ -22,4 +22,7 @@ public struct Tensor: Sendable, Equatable {
         let width = shape.dropFirst().reduce(1, *)
         return Tensor(shape: Array(shape.dropFirst()), data: Array(data[index * width ..< (index + 1) * width]))
     }
+
+    /// The same values with another shape (the element count must agree).
+    public func reshaped(_ shape: [Int]) -> Tensor { Tensor(shape: shape, data: data) }
 }

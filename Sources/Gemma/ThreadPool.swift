@@ -88,6 +88,14 @@ public final class ThreadPool: @unchecked Sendable {  // shared state guarded by
         }
     }
 
+    private func runCurrentJob() {
+        lock.lock()
+        let body = job
+        let count = taskCount
+        lock.unlock()
+        if let body { work(body, count) }
+    }
+
     private func workerLoop() {
         var seen = 0
         while true {
@@ -97,10 +105,10 @@ public final class ThreadPool: @unchecked Sendable {  // shared state guarded by
             lock.lock()
             while generation.load(ordering: .acquiring) == seen { lock.wait() }
             seen = generation.load(ordering: .acquiring)
-            let body = job
-            let count = taskCount
             lock.unlock()
-            if let body { work(body, count) }
+            // In a function of its own, so the worker holds no reference to the job once it
+            // reports itself finished (the caller's closure must not outlive `run`).
+            runCurrentJob()
             finishOne()
         }
     }

@@ -128,6 +128,3 @@ extension Transformer {
     }
 }
 
-extension Tensor {
-    func reshaped(_ shape: [Int]) -> Tensor { Tensor(shape: shape, data: data) }
-}

@@ -71,7 +71,7 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             var usage = rusage()
-            getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
             let peakMiB = Double(usage.ru_maxrss) / 1024
             let result = Result(model: model.name, file_bytes: model.file.fileSize, threads: transformer.threads,
                                 pp_tokens: promptIds.count, tg_tokens: n, repetitions: r,

@@ -52,7 +52,7 @@ struct GenerateCommand: ParsableCommand {
                                           stop: result.stop.rawValue, promptTokensPerSecond: result.stats.promptRate,
                                           tokensPerSecond: result.stats.generateRate)))
             } else {
-                print("")
+                FileHandle.standardOutput.write(Data("\n".utf8))
             }
             if verbose { FileHandle.standardError.write(Data((result.stats.report + "\n").utf8)) }
         }

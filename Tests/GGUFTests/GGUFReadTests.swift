@@ -32,7 +32,7 @@ final class GGUFReadTests: XCTestCase {
     }
 
     func testTinyGemma2F32() throws {
-        let path = fixturePath("gguf/tiny-gemma2-f32.gguf")
+        let path = fixturePath("reference/tiny-gemma2-f32.gguf")
         let file = try GGUFFile(path: path)
         XCTAssertEqual(file.version, 3)
         XCTAssertEqual(file.fileSize, 740_192)
@@ -99,7 +99,7 @@ final class GGUFReadTests: XCTestCase {
     }
 
     func testSmallGemma2Q4_0() throws {
-        let path = fixturePath("gguf/small-gemma2-q4_0.gguf")
+        let path = fixturePath("reference/small-gemma2-q4_0.gguf")
         let file = try GGUFFile(path: path)
         XCTAssertEqual(file.version, 3)
         XCTAssertEqual(file.fileSize, 760_192)
@@ -135,7 +135,7 @@ final class GGUFReadTests: XCTestCase {
 
     func testGemma3VocabularyOnlyParsesQuickly() throws {
         let start = Date()
-        let file = try GGUFFile(path: fixturePath("gemma3-vocab-only.gguf"))
+        let file = try GGUFFile(path: fixturePath("reference/gemma3-vocab-only.gguf"))
         let seconds = Date().timeIntervalSince(start)
         #if DEBUG
         XCTAssertLessThan(seconds, 10, "parse time in a debug build")
@@ -234,7 +234,7 @@ final class GGUFReadTests: XCTestCase {
 
     func testDataOfForeignTensorIsEmpty() throws {
         let small = try GGUFFile(path: try writeTemporaryFile(try makeSmallWriter().bytes()))
-        let tiny = try GGUFFile(path: fixturePath("gguf/tiny-gemma2-f32.gguf"))
+        let tiny = try GGUFFile(path: fixturePath("reference/tiny-gemma2-f32.gguf"))
         let foreign = try XCTUnwrap(tiny.tensor(named: "token_embd.weight"))
         XCTAssertEqual(small.data(of: foreign).count, 0)
     }

@@ -34,7 +34,7 @@ final class GGUFWriterTests: XCTestCase {
     }
 
     func testRoundTripOfModelFixturesIsByteIdentical() throws {
-        for name in ["gguf/tiny-gemma2-f32.gguf", "gguf/small-gemma2-q4_0.gguf"] {
+        for name in ["reference/tiny-gemma2-f32.gguf", "reference/small-gemma2-q4_0.gguf"] {
             let path = fixturePath(name)
             let original = try GGUFFile(path: path)
             let writer = try copy(of: original)
@@ -52,7 +52,7 @@ final class GGUFWriterTests: XCTestCase {
     }
 
     func testRoundTripOfVocabularyOnlyFile() throws {
-        let original = try GGUFFile(path: fixturePath("gemma3-vocab-only.gguf"))
+        let original = try GGUFFile(path: fixturePath("reference/gemma3-vocab-only.gguf"))
         let path = try writeTemporaryFile(try copy(of: original).bytes())
         let copy = try GGUFFile(path: path)
         assertSameContents(original, copy)

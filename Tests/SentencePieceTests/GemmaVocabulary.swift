@@ -1,4 +1,4 @@
-// Test support: the Gemma 3 vocabulary fixture (Tests/Fixtures/gemma3-vocab-only.gguf) as a
+// Test support: the Gemma 3 vocabulary fixture (Tests/Fixtures/reference/gemma3-vocab-only.gguf) as a
 // Tokenizer, built once per test run, and the llama.cpp tokenization goldens beside it.
 import Foundation
 import GGUF
@@ -7,8 +7,8 @@ import SentencePiece
 enum Fixtures {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let vocabularyPath = directory.appendingPathComponent("gemma3-vocab-only.gguf").path
-    static let goldenPath = directory.appendingPathComponent("tokenizer/tokenization_gemma3.jsonl").path
+    static let vocabularyPath = directory.appendingPathComponent("reference/gemma3-vocab-only.gguf").path
+    static let goldenPath = directory.appendingPathComponent("reference/tokenization_gemma3.jsonl").path
 }
 
 /// The vocabulary arrays as the Gemma module will pass them to `Tokenizer.init`.

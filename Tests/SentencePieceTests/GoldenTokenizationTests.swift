@@ -1,4 +1,4 @@
-// The Gemma 3 tokenizer against llama.cpp's own output (Tests/Fixtures/tokenizer/
+// The Gemma 3 tokenizer against llama.cpp's own output (Tests/Fixtures/reference/
 // tokenization_gemma3.jsonl, reference README section 5): ids both ways, pieces, detokenization.
 import SentencePiece
 import XCTest

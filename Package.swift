@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "Figures", dependencies: ["CLibPNG"]),
         /// GNB, the scripting language: scanner, parser, AST, interpreter, values, diagnostics.
         .target(name: "GemmaLang"),
+        /// The .gnb notebook format: parsing, writing back, running cells, checking outputs.
+        .target(name: "Notebook", dependencies: ["GemmaLang"]),
 
         // MARK: system libraries
         /// libpng (Debian libpng-dev) for writing PNG pictures.
@@ -62,6 +64,7 @@ let package = Package(
 
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),

@@ -167,7 +167,8 @@ final class NotebookCheckTests: XCTestCase {
 
     func testUpdateStoresErrorsWithTheLinesOfTheWrittenFile() throws {
         // The first cell's output grows by three lines, which moves the failing cell down.
-        let url = try write("#%% code\nfor i in 0..<3 { print(i) }\n\n#%% code\n\nlet y = nope + 1\n\n#%% code\nprint(\"after\")\n\n#%% output\nkept\n")
+        // The file is not canonical either (blank lines at the top, two between cells).
+        let url = try write("\n\n#%% code\nfor i in 0..<3 { print(i) }\n\n\n#%% code\n\nlet y = nope + 1\n\n#%% code\nprint(\"after\")\n\n#%% output\nkept\n")
         let result = try NotebookRunner(interpreter: Interpreter()).update(fileAt: url)
         XCTAssertEqual(result.outcome, .failed)
         XCTAssertTrue(result.wroteFile)
@@ -201,6 +202,11 @@ final class NotebookCheckTests: XCTestCase {
         let check = try NotebookRunner(interpreter: Interpreter()).check(try Notebook.load(contentsOf: url))
         XCTAssertEqual(check.outcome, .failed)
         XCTAssertTrue(check.mismatches.isEmpty, check.report)
+
+        // An error in the first cell is numbered as written too (the blank lines at the top go).
+        let first = try write("\n\n#%% code\nnope\n", name: "first.gnb")
+        _ = try NotebookRunner(interpreter: Interpreter()).update(fileAt: first)
+        XCTAssertEqual(try contents(first), "#%% code\nnope\n\n#%% output error\nfirst.gnb:2:1: error: undefined variable 'nope'\nnope\n^~~~\n")
     }
 
     func testUpdateRefusesAFileThatChangedOnDisk() throws {

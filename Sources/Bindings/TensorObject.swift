@@ -125,6 +125,10 @@ public final class TensorObject: HostObject {
         return .makeList((0..<t.shape[0]).map { nestedList(t.rows($0 ..< $0 + 1).reshaped(Array(t.shape.dropFirst()))) })
     }
 
+    public func index(_ index: Value, interpreter: Interpreter) throws -> Value {
+        try self.index(items: [.value(index)], interpreter: interpreter)
+    }
+
     public func index(items: [IndexItem], interpreter: Interpreter) throws -> Value {
         var current = tensor
         var axisDropped = 0

@@ -48,6 +48,10 @@ public final class TokensObject: HostObject {
         }
     }
 
+    public func index(_ index: Value, interpreter: Interpreter) throws -> Value {
+        try self.index(items: [.value(index)], interpreter: interpreter)
+    }
+
     public func index(items: [IndexItem], interpreter: Interpreter) throws -> Value {
         guard items.count == 1 else { throw GemmaLangError.message("Tokens take one index") }
         switch items[0] {

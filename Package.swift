@@ -75,5 +75,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect"]),
     ]
 )

@@ -78,5 +78,7 @@ let package = Package(
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang"], exclude: ["Samples"]),
         .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect"]),
     ]
 )

@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // .npz archives are zip files of .npy entries.
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // Markdown cells of notebooks rendered to HTML in reports.
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // MARK: file formats and kernels
@@ -46,8 +48,9 @@ let package = Package(
         .target(name: "GemmaLang"),
         /// The runtime as GNB values: models, tokens, tensors, traces, maps, reports.
         .target(name: "Bindings", dependencies: ["GemmaLang", "Gemma", "Inspect", "Figures", "SentencePiece"]),
-        /// The .gnb notebook format: parsing, writing back, running cells, checking outputs.
-        .target(name: "Notebook", dependencies: ["GemmaLang"]),
+        /// The .gnb notebook format: parsing, writing back, running cells, checking outputs,
+        /// and reports: standalone HTML and GitHub Markdown with the outputs' figures.
+        .target(name: "Notebook", dependencies: ["GemmaLang", "Figures", .product(name: "Ink", package: "Ink")]),
         /// A libedit-backed line reader, with a plain reader for pipes and dumb terminals.
         .target(name: "LineEditor", dependencies: ["CLibEdit"]),
 
@@ -76,8 +79,8 @@ let package = Package(
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Inspect", "GGUF", "Kernels", "SentencePiece"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang"], exclude: ["Samples"]),
-        .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang", "Figures"], exclude: ["Samples"]),
+        .testTarget(name: "CLITests", dependencies: ["gemma-repl", "Figures"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect"]),
     ]

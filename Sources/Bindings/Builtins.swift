@@ -204,7 +204,7 @@ extension Workspace {
                     .string("\(point.name) \(point.shape(c, positions: 1)) — \(point.summary)")
                 })
             },
-            native("save(value, path)", "Save a tensor (.npy), an attention map or figure (.svg/.png), or a trace (a folder of .npy).") { [self] args, interpreter in
+            native("save(value, path)", "Save a tensor (.npy), a figure (.svg/.png: attention maps, a layer's attention, the logit lens, soft-caps, top-k, histograms), or a trace (a folder of .npy).") { [self] args, interpreter in
                 let value = try args.value(0, name: "value")
                 let path = try args.string(1, name: "path")
                 switch value {
@@ -216,6 +216,10 @@ extension Workspace {
                 case .object(let object as AttentionMapObject): try object.save(to: path)
                 case .object(let object as TraceObject):
                     try Dumps.write(object.trace, format: .npy, to: path, prompt: object.prompt, modelPath: object.modelPath)
+                case .object(let object as HostObject & FigureConvertible) where object.figures.contains(where: \.isPicture):
+                    // The first picture the value shows: a map, the lens grid, the soft-cap curves, bars, a histogram.
+                    guard let figure = object.figures.first(where: \.isPicture) else { break }
+                    try figure.write(to: path)
                 case .object(let object):
                     guard let save = try object.member("save", interpreter: interpreter), case .native(let function) = save else {
                         throw GemmaLangError.message("save(): a \(object.typeName) cannot be saved")

@@ -19,9 +19,9 @@ public final class SoftCapObject: HostObject {
         case "max_precap": return .number(Double((report.attention.map(\.maxPrecap) + [report.logits?.maxPrecap ?? 0]).max() ?? 0))
         case "kl": return .number(report.klCappedVsUncapped)
         case "top_changed": return .bool(report.topTokenCapped != report.topTokenUncapped)
-        case "save": return method("save(path)", "Writes the soft-cap curve with the values seen, as SVG.") { [report] args, _ in
+        case "save": return method("save(path)", "Writes the soft-cap curves with the values seen, as .svg or .png.") { [self] args, _ in
             let path = try args.string(0, name: "path")
-            try AtomicFile.write(Array(report.curveSVG().utf8), to: path)
+            try curve.write(to: path)
             return .string(path)
         }
         default: return nil
@@ -46,7 +46,7 @@ public final class LensObject: HostObject {
         switch name {
         case "heatmap": return method("heatmap()", "Probability of each position's final top token, layer by layer.") { [self] _, _ in
             .object(TextObject(typeName: "Heatmap", text: TerminalRenderer.render(lens.heatmap, mode: workspace.colorMode, width: workspace.width),
-                               svg: SVGRenderer.render(lens.heatmap)))
+                               figure: Figure(kind: .logitLens, title: lens.heatmap.title, content: .heatmap(lens.heatmap))))
         }
         case "top": return method("top(layer, position)", "The top tokens the lens sees at a layer and position.") { [self] args, _ in
             let stage = try args.int(0, name: "layer") + 1, position = try args.int(1, name: "position")
@@ -55,10 +55,9 @@ public final class LensObject: HostObject {
             }
             return .makeList(lens.top[stage][position].map { .makeList([.string($0.piece), .number(Double($0.probability))]) })
         }
-        case "save": return method("save(path)", "Writes the lens heatmap as SVG or PNG.") { [self] args, _ in
+        case "save": return method("save(path)", "Writes the lens grid (top tokens coloured by probability) as .svg or .png.") { [self] args, _ in
             let path = try args.string(0, name: "path")
-            if path.lowercased().hasSuffix(".png") { try PNGRenderer.write(lens.heatmap, to: path) }
-            else { try AtomicFile.write(Array(SVGRenderer.render(lens.heatmap).utf8), to: path) }
+            try lens.gridFigure.write(to: path)
             return .string(path)
         }
         default: return nil
@@ -84,9 +83,9 @@ public final class PatchingObject: HostObject {
         case "corrupted": return .number(Double(result.corruptedMetric))
         case "restored": return .object(TensorObject(Tensor(shape: [result.restored.count, result.restored.first?.count ?? 0],
                                                             data: result.restored.flatMap { $0 }), name: "restored", workspace: workspace))
-        case "save": return method("save(path)", "Writes the patching heatmap as SVG.") { [self] args, _ in
+        case "save": return method("save(path)", "Writes the patching heatmap as .svg or .png.") { [self] args, _ in
             let path = try args.string(0, name: "path")
-            try AtomicFile.write(Array(SVGRenderer.render(result.heatmap(labels: labels)).utf8), to: path)
+            try figures[0].write(to: path)
             return .string(path)
         }
         default: return nil

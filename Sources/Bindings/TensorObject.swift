@@ -86,9 +86,10 @@ public final class TensorObject: HostObject {
             let bins = try args.int(0, name: "bins", default: 20)
             guard bins > 0, bins <= 1000 else { throw GemmaLangError.message("histogram(): bins must be between 1 and 1000") }
             let ws = self?.workspace
+            let title = (self?.name).map { "histogram of \($0)" } ?? "histogram"
             return .object(TextObject(typeName: "Histogram",
                                       text: TerminalRenderer.histogram(t.data, bins: bins, mode: ws?.colorMode ?? .plain, width: ws?.width ?? 80),
-                                      svg: SVGRenderer.histogram(t.data, bins: bins, title: self?.name ?? "histogram")))
+                                      figure: Figure(kind: .histogram, title: title, content: .histogram(values: t.data, bins: bins))))
         }
         case "cosine": return method("cosine(other)", "Cosine similarity with another tensor of the same size.") { args, _ in
             let other = try args.object(0, name: "other", as: TensorObject.self, typeName: "Tensor")
@@ -216,26 +217,28 @@ public final class TensorObject: HostObject {
     }
 }
 
-/// A value that is only something to look at: a rendered text, with an SVG for `save`.
-public final class TextObject: HostObject {
+/// A value that is only something to look at: a rendered text, with the figure it shows for
+/// `save` and reports.
+public final class TextObject: HostObject, FigureConvertible {
     public let typeName: String
     let text: String
-    let svg: String?
+    let figure: Figure?
 
-    public init(typeName: String, text: String, svg: String? = nil) {
+    public init(typeName: String, text: String, figure: Figure? = nil) {
         self.typeName = typeName
         self.text = text
-        self.svg = svg
+        self.figure = figure
     }
 
-    public var memberNames: [String] { svg == nil ? [] : ["save"] }
+    public var figures: [Figure] { figure.map { [$0] } ?? [] }
+    public var memberNames: [String] { figure == nil ? [] : ["save"] }
     public var shortDescription: String { "<\(typeName)>" }
     public func display(width: Int) -> String { text }
     public func member(_ name: String, interpreter: Interpreter) throws -> Value? {
-        guard name == "save", let svg else { return nil }
-        return method("save(path)", "Writes the figure as SVG.") { args, _ in
+        guard name == "save", let figure else { return nil }
+        return method("save(path)", "Writes the figure as .svg or .png.") { args, _ in
             let path = try args.string(0, name: "path")
-            try AtomicFile.write(Array(svg.utf8), to: path)
+            try figure.write(to: path)
             return .string(path)
         }
     }

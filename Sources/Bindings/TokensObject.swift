@@ -25,12 +25,9 @@ public final class TokensObject: HostObject {
     }
 
     public func display(width: Int) -> String {
-        let shown = ids.prefix(200)
-        let rows = shown.enumerated().map { index, id in
-            [String(index), String(id), LogitLens.visible(model.tokenizer.piece(id)), "\(model.tokenizer.type(of: id))"]
-        }
+        let rows = tableRows
         var text = TerminalRenderer.table(header: ["#", "id", "piece", "type"], rows: rows, alignRight: [0, 1])
-        if ids.count > shown.count { text += "\n… \(ids.count - shown.count) more tokens" }
+        if ids.count > rows.count { text += "\n… \(ids.count - rows.count) more tokens" }
         return text + "\n\(ids.count) tokens"
     }
 
@@ -89,13 +86,7 @@ public final class ModelObject: HostObject {
     public var shortDescription: String { "Model(\(model.name), \(model.config.architecture))" }
 
     public func display(width: Int) -> String {
-        let c = model.config
-        var rows: [[String]] = model.configSources.map { [$0.name, $0.value, $0.key] }
-        rows.insert(["file", model.name, String(format: "%.1f MB", Double(model.file.fileSize) / 1e6)], at: 0)
-        rows.append(["parameters", String(format: "%.1f M", Double(model.parameterCount) / 1e6), ""])
-        return TerminalRenderer.table(header: ["", "value", "GGUF key"], rows: rows)
-            + "\n\(c.layerCount) layers: " + c.layerKinds.map { $0 == .global ? "G" : "L" }.joined()
-            + "  (L local sliding window, G global)"
+        TerminalRenderer.table(header: ["", "value", "GGUF key"], rows: cardRows) + "\n" + layerPattern
     }
 
     public func member(_ name: String, interpreter: Interpreter) throws -> Value? {

@@ -46,12 +46,18 @@ public final class TraceObject: HostObject {
     }
 
     func topBars(_ k: Int, width: Int) -> String {
-        let vocab = trace.config.vocabularySize
+        TerminalRenderer.bars(topItems(k).map { ($0.label, $0.value) }, mode: workspace.colorMode, width: min(width, 80))
+    }
+
+    /// The k likeliest next tokens after the prompt with their probabilities.
+    func topItems(_ k: Int) -> [Bar] {
         let last = trace.logits.rows(trace.tokens.count - 1 ..< trace.tokens.count)
         let probabilities = softmaxRow(last.data[...])
-        let items = last.topK(k).map { (label: LogitLens.visible(trace.pieces.isEmpty ? "" : pieceOf($0.index)), value: Float(probabilities[$0.index])) }
-        _ = vocab
-        return TerminalRenderer.bars(items, mode: workspace.colorMode, width: min(width, 80))
+        return last.topK(k).map { Bar(label: LogitLens.visible(trace.pieces.isEmpty ? "" : pieceOf($0.index)), value: Float(probabilities[$0.index])) }
+    }
+
+    func topFigure(_ k: Int) -> Figure {
+        Figure(kind: .topTokens, title: "next token after the prompt: top \(k)", content: .bars(topItems(k)))
     }
 
     func pieceOf(_ id: Int) -> String { (try? workspace.transformer().model.tokenizer.piece(id)) ?? "#\(id)" }
@@ -85,7 +91,8 @@ public final class TraceObject: HostObject {
             return .object(try AttentionMapObject(map: try AttentionMap(trace: trace, layer: layer), head: head, workspace: workspace))
         }
         case "top": return method("top(k: 5)", "The likeliest next tokens after the prompt.") { [self] args, _ in
-            .object(TextObject(typeName: "TopTokens", text: topBars(try args.int(0, name: "k", default: 5), width: workspace.width)))
+            let k = try args.int(0, name: "k", default: 5)
+            return .object(TextObject(typeName: "TopTokens", text: topBars(k, width: workspace.width), figure: topFigure(k)))
         }
         case "dump": return method("dump(folder, format: \"npy\")", "Writes every captured value for numpy.") { [self] args, _ in
             let folder = try args.string(0, name: "folder")
@@ -139,7 +146,7 @@ public final class AttentionObject: HostObject {
     static let hooks: [String: BlockHook] = [
         "pattern": .pattern, "scores": .attnScores, "scores_precap": .scoresPrecap, "q": .q, "k": .k, "v": .v, "z": .z, "out": .attnOut,
     ]
-    public var memberNames: [String] { Array(Self.hooks.keys).sorted() + ["head", "map", "mean"] }
+    public var memberNames: [String] { Array(Self.hooks.keys).sorted() + ["head", "map", "mean", "save"] }
     public var shortDescription: String { "Attention(layer \(layer))" }
 
     public func display(width: Int) -> String {
@@ -157,6 +164,11 @@ public final class AttentionObject: HostObject {
         }
         case "mean": return method("mean()", "The attention map averaged over heads.") { [self] _, _ in
             .object(try AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: nil, workspace: owner.workspace))
+        }
+        case "save": return method("save(path)", "Writes every head of the layer, side by side, as .svg or .png.") { [self] args, _ in
+            let path = try args.string(0, name: "path")
+            try AttentionMap(trace: owner.trace, layer: layer).figure(head: nil, allHeads: true).write(to: path)
+            return .string(path)
         }
         case "map": return method("map()", "Every head of the layer, side by side.") { [self] _, _ in
             .object(try AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: nil, workspace: owner.workspace, grid: true))
@@ -210,15 +222,12 @@ public final class AttentionMapObject: HostObject {
         }
     }
 
+    /// Writes the map as displayed: one head, the mean over heads, or every head (`map()`).
     func save(to path: String) throws {
-        if path.lowercased().hasSuffix(".png") {
-            try map.png(head: grid ? nil : head, to: path)
-        } else if path.lowercased().hasSuffix(".svg") {
-            // Without a head this object is the mean over heads (as displayed), not the grid.
-            let svg = grid ? SVGRenderer.render(grid: try map.grid(), columns: min(map.heads, 4)) : SVGRenderer.render(try map.heatmap(head: head))
-            try AtomicFile.write(Array(svg.utf8), to: path)
-        } else {
-            throw GemmaLangError.message("save(): \(path): use a .svg or .png file name")
+        do {
+            try map.figure(head: head, allHeads: grid).write(to: path)
+        } catch let error as FiguresError {
+            throw GemmaLangError.message("save(): \(error)")
         }
     }
 }

@@ -12,6 +12,8 @@ public enum FiguresError: Error, CustomStringConvertible, Equatable {
     case decodingFailed(message: String)
     /// A file-system call failed while writing `path`.
     case fileSystem(operation: String, path: String, errno: Int32)
+    /// The figure cannot be written in the format `path` names.
+    case unsupportedFormat(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum FiguresError: Error, CustomStringConvertible, Equatable {
             return "PNG decoding failed: \(message)"
         case .fileSystem(let operation, let path, let code):
             return "\(operation) \(path): \(String(cString: strerror(code)))"
+        case .unsupportedFormat(let path, let reason):
+            return "\(path): \(reason)"
         }
     }
 }

@@ -23,12 +23,16 @@ public struct Heatmap: Sendable {
     /// What a row and a column stand for, in the plural ("queries", "keys"); used in notes.
     public var rowAxis: String
     public var columnAxis: String
+    /// For a local attention layer: query row `q` sees keys `q - slidingWindow + 1 ... q`. The
+    /// SVG marks the window's edge and tells masked cells outside it from future ones.
+    public var slidingWindow: Int?
 
     public init(
         values: [Float], rows: Int, columns: Int,
         rowLabels: [String] = [], columnLabels: [String] = [], title: String = "",
         range: ClosedRange<Float>? = nil, masked: [Bool]? = nil, colormap: Colormap = .viridis,
-        windowNote: String? = nil, rowAxis: String = "rows", columnAxis: String = "columns"
+        windowNote: String? = nil, rowAxis: String = "rows", columnAxis: String = "columns",
+        slidingWindow: Int? = nil
     ) {
         self.values = values
         self.rows = rows
@@ -42,6 +46,7 @@ public struct Heatmap: Sendable {
         self.windowNote = windowNote
         self.rowAxis = rowAxis
         self.columnAxis = columnAxis
+        self.slidingWindow = slidingWindow
     }
 
     /// Rows and columns as drawn: negative counts are 0, an empty side empties both, and so

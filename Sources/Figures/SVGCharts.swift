@@ -18,8 +18,12 @@ public struct Point: Sendable {
     public var x: Float
     public var y: Float
     public var label: String?
+    /// The index of the series the point belongs to: drawn in that series' colour (else grey).
+    public var series: Int?
 
-    public init(x: Float, y: Float, label: String? = nil) { self.x = x; self.y = y; self.label = label }
+    public init(x: Float, y: Float, label: String? = nil, series: Int? = nil) {
+        self.x = x; self.y = y; self.label = label; self.series = series
+    }
 }
 
 extension SVGRenderer {
@@ -125,7 +129,8 @@ extension SVGRenderer {
         for point in points ?? [] where point.x.isFinite && point.y.isFinite {
             let text = (point.label.map { $0 + ": " } ?? "") + "(\(NumberFormat.short(point.x)), \(NumberFormat.short(point.y)))"
             builder.add("<circle cx=\"\(svgNumber(frame.x(Double(point.x))))\" cy=\"\(svgNumber(frame.y(Double(point.y))))\""
-                + " r=\"3\" fill=\"#000000\" fill-opacity=\"0.55\"><title>\(XML.escape(text))</title></circle>")
+                + " r=\"3\" fill=\"\(point.series.map { palette[abs($0) % palette.count] } ?? "#000000")\""
+                + " fill-opacity=\"0.55\"><title>\(XML.escape(text))</title></circle>")
         }
         // Legend, top left inside the plot.
         var legendY = frame.top + 14

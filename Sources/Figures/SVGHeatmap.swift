@@ -87,7 +87,8 @@ public enum SVGRenderer {
                     fill = RGB(heatmap.colormap.color(normalize(v))).hex
                     shown = (grid.rowFactor * grid.columnFactor > 1 ? "mean " : "") + NumberFormat.short(v)
                 case .masked:
-                    fill = builder.hatchPattern(); shown = "masked"
+                    fill = builder.hatchPattern()
+                    shown = maskReason(heatmap, row: grid.rowStarts[row], column: grid.columnStarts[column])
                 case .nonFinite:
                     fill = RGB.nonFinite.hex
                     shown = grid.rowFactor * grid.columnFactor > 1 ? "non-finite"
@@ -105,6 +106,8 @@ public enum SVGRenderer {
         builder.add("</g>")
         builder.rect(x: mapX, y: mapY, width: mapWidth, height: mapHeight, fill: "none",
                      extra: "stroke=\"#888\" stroke-width=\"0.5\"")
+        let windowEdge = slidingWindowEdge(heatmap, grid: grid, x: mapX, y: mapY, cell: cell)
+        if let windowEdge { builder.add(windowEdge) }
 
         // Labels: rows on the left, columns below (turned to read upwards).
         for (row, label) in rowLabels.enumerated() where row % labelEvery == 0 {
@@ -144,7 +147,14 @@ public enum SVGRenderer {
         var notes = grid.notes
         if grid.cells.contains(.masked) {
             builder.rect(x: padding, y: bottom + 4, width: 12, height: 12, fill: builder.hatchPattern())
-            builder.text("masked (outside the window)", x: padding + 16, y: bottom + 14, size: size)
+            let meaning = heatmap.slidingWindow != nil ? "masked: a later token, or outside the sliding window" : "masked"
+            builder.text(meaning, x: padding + 16, y: bottom + 14, size: size)
+            bottom += 18
+        }
+        if windowEdge != nil, let window = heatmap.slidingWindow {
+            builder.line(x1: padding, y1: bottom + 10, x2: padding + 12, y2: bottom + 10, stroke: windowEdgeColor, width: 2.5)
+            builder.text("sliding window edge: keys left of it are more than \(window) tokens back", x: padding + 16,
+                         y: bottom + 14, size: size)
             bottom += 18
         }
         let nonFinite = heatmap.nonFiniteCount
@@ -159,6 +169,33 @@ public enum SVGRenderer {
             bottom += 16
         }
         return (builder, width, bottom + padding)
+    }
+
+    static let windowEdgeColor = "#ff4f1f"
+
+    /// What a masked cell stands for: "masked", or with a sliding window, which side of it.
+    private static func maskReason(_ heatmap: Heatmap, row: Int, column: Int) -> String {
+        guard heatmap.slidingWindow != nil else { return "masked" }
+        return column > row ? "masked: a later token" : "masked: outside the sliding window"
+    }
+
+    /// The left edge of the sliding window as a staircase (`<polyline>`, in the drawn grid's
+    /// coordinates), or nil when no visible row reaches past the window.
+    private static func slidingWindowEdge(_ heatmap: Heatmap, grid: CellGrid, x: Double, y: Double, cell: Double) -> String? {
+        guard let window = heatmap.slidingWindow, window > 0 else { return nil }
+        let rows = heatmap.shape.rows, columns = heatmap.shape.columns
+        let rowFactor = Double(max(grid.rowFactor, 1)), columnFactor = Double(max(grid.columnFactor, 1))
+        var points: [String] = []
+        for query in 0..<rows {
+            let firstKey = query - window + 1
+            guard firstKey > 0, firstKey <= columns else { continue }
+            let edgeX = x + Double(firstKey) / columnFactor * cell
+            points.append(svgNumber(edgeX) + "," + svgNumber(y + Double(query) / rowFactor * cell))
+            points.append(svgNumber(edgeX) + "," + svgNumber(y + Double(query + 1) / rowFactor * cell))
+        }
+        guard !points.isEmpty else { return nil }
+        return "<polyline class=\"sliding-window\" points=\"\(points.joined(separator: " "))\" fill=\"none\""
+            + " stroke=\"\(windowEdgeColor)\" stroke-width=\"2.5\"><title>sliding window of \(window) tokens</title></polyline>"
     }
 
     /// "cat" for a single row, or "queries 8–15" for a pooled block starting at `start`.

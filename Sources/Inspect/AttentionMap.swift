@@ -62,7 +62,13 @@ public struct AttentionMap: Sendable {
         }
         return Heatmap(values: values, rows: queries, columns: keys, rowLabels: labels, columnLabels: labels,
                        title: title, range: 0...1, masked: mask, colormap: .viridis, windowNote: note,
-                       rowAxis: "queries", columnAxis: "keys")
+                       rowAxis: "queries", columnAxis: "keys", slidingWindow: window)
+    }
+
+    /// The window of a local layer; nil on a global one.
+    private var window: Int? {
+        if case let .local(window) = kind { return window }
+        return nil
     }
 
     /// Every head of the layer.
@@ -102,19 +108,5 @@ extension PatchingResult {
                 rowLabels: (0..<restored.count).map { "layer \($0)" }, columnLabels: labels,
                 title: "activation patching (\(hook.rawValue)): fraction of the clean metric restored",
                 colormap: .diverging, rowAxis: "layers", columnAxis: "positions")
-    }
-}
-
-extension SoftCapReport {
-    /// cap·tanh(x/cap) against the identity, with the largest pre-cap values the run saw.
-    public func curveSVG() -> String {
-        let cap = logits?.cap ?? attention.first?.cap ?? 30
-        let reach = max(2 * cap, (attention.map(\.maxPrecap) + [logits?.maxPrecap ?? 0]).max() ?? cap)
-        let xs = stride(from: -reach, through: reach, by: reach / 100).map { $0 }
-        var points: [Point] = attention.map { Point(x: $0.maxPrecap, y: softCap($0.maxPrecap, cap: $0.cap), label: $0.label) }
-        if let logits { points.append(Point(x: logits.maxPrecap, y: softCap(logits.maxPrecap, cap: logits.cap), label: "final logits")) }
-        return SVGRenderer.lines([Series(name: "cap·tanh(x/cap)", xs: xs, ys: xs.map { softCap($0, cap: cap) }),
-                                  Series(name: "identity", xs: xs, ys: xs, dashed: true)],
-                                 title: "soft-cap (cap \(cap))", xLabel: "before", yLabel: "after", points: points)
     }
 }

@@ -20,7 +20,19 @@ public struct SoftCapReport: Sendable {
         public let maxDistortion: Float
         /// Mean over rows of KL(softmax(before) ‖ softmax(after)).
         public let meanKL: Double
+        /// Some of the values as the run saw them, before and after the cap: evenly spaced
+        /// through the values, plus the largest in magnitude.
+        public var samples: [Sample] = []
     }
+
+    /// One value before the cap and what the cap made of it.
+    public struct Sample: Sendable {
+        public let before: Float
+        public let after: Float
+    }
+
+    /// Samples kept per effect.
+    static let samplesPerEffect = 24
 
     public let threshold: Float
     public let attention: [Effect]          // one per layer and head
@@ -90,8 +102,13 @@ public struct SoftCapReport: Sendable {
     static func effect(_ label: String, cap: Float, before: [[Float]], after: [[Float]], threshold: Float) -> Effect {
         var count = 0, bent = 0
         var maxPre: Float = 0, sumDistortion: Double = 0, maxDistortion: Float = 0, sumKL = 0.0, rows = 0
+        let total = zip(before, after).reduce(0) { $0 + min($1.0.count, $1.1.count) }
+        let stride = max(1, total / samplesPerEffect)
+        var samples: [Sample] = [], largest: Sample?
         for (b, a) in zip(before, after) where !b.isEmpty {
             for (x, y) in zip(b, a) {
+                if count % stride == 0 && samples.count < samplesPerEffect { samples.append(Sample(before: x, after: y)) }
+                if abs(x) > abs(largest?.before ?? 0) { largest = Sample(before: x, after: y) }
                 count += 1
                 let distortion = abs(x - y)
                 if distortion > threshold { bent += 1 }
@@ -104,7 +121,8 @@ public struct SoftCapReport: Sendable {
         }
         return Effect(label: label, cap: cap, count: count, bent: bent, maxPrecap: maxPre,
                       meanDistortion: count > 0 ? Float(sumDistortion / Double(count)) : 0,
-                      maxDistortion: maxDistortion, meanKL: rows > 0 ? sumKL / Double(rows) : 0)
+                      maxDistortion: maxDistortion, meanKL: rows > 0 ? sumKL / Double(rows) : 0,
+                      samples: samples + (largest.map { [$0] } ?? []))
     }
 
     /// A plain-text report.
@@ -128,7 +146,12 @@ public struct SoftCapReport: Sendable {
         } else {
             lines.append("final logits: this model has no final soft-cap")
         }
-        lines.append("without soft-caps: top token \(topTokenUncapped) (with: \(topTokenCapped))\(topTokenCapped == topTokenUncapped ? ", unchanged" : ", CHANGED"); top-5 order \(topKOrderChanged ? "changed" : "unchanged"); KL(capped ‖ uncapped) \(String(format: "%.3e", klCappedVsUncapped))")
+        lines.append(summary)
         return lines.joined(separator: "\n")
+    }
+
+    /// The last line of the report: what turning the caps off changed.
+    public var summary: String {
+        ("without soft-caps: top token \(topTokenUncapped) (with: \(topTokenCapped))\(topTokenCapped == topTokenUncapped ? ", unchanged" : ", CHANGED"); top-5 order \(topKOrderChanged ? "changed" : "unchanged"); KL(capped ‖ uncapped) \(String(format: "%.3e", klCappedVsUncapped))")
     }
 }

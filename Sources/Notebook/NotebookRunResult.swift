@@ -1,4 +1,5 @@
 // What running, checking or updating a notebook produced, as values, and the report text.
+import Figures
 import GemmaLang
 
 /// One code or parameters cell that ran.
@@ -11,7 +12,22 @@ public struct CellRunResult: Sendable {
     public var output: CellOutput
     /// The syntax errors or the runtime error that stopped the cell; empty when it succeeded.
     public var diagnostics: [Diagnostic]
+    /// What `print` wrote: the start of `output.text`, before the value's display.
+    public var printed: String
+    /// The figures of the cell's value (attention maps, the lens grid, soft-caps, bars, tables),
+    /// which reports draw in place of the value's text display.
+    public var figures: [Figure]
     public var succeeded: Bool { diagnostics.isEmpty }
+
+    public init(index: Int, cell: NotebookCell, output: CellOutput, diagnostics: [Diagnostic],
+                printed: String = "", figures: [Figure] = []) {
+        self.index = index
+        self.cell = cell
+        self.output = output
+        self.diagnostics = diagnostics
+        self.printed = printed
+        self.figures = figures
+    }
 }
 
 /// A code cell whose output differs from the stored one (`check`).

@@ -1,5 +1,6 @@
 // Running a notebook's cells in one interpreter: capturing outputs, parameters, checking stored
 // outputs, writing them back (docs/notebook-format.md, "Running").
+import Figures
 import Foundation
 import GemmaLang
 
@@ -7,7 +8,8 @@ import GemmaLang
 ///
 /// Cells run in order, as REPL inputs would: globals persist from cell to cell. A cell's output
 /// is what `print` wrote, then the display of its value when its last statement is an
-/// expression whose value is not nil, then its error if it failed. The run stops at the first
+/// expression whose value is not nil, then its error if it failed. Beside the text, a run keeps
+/// the figures of a value that can be drawn (`FigureConvertible`), for reports. The run stops at the first
 /// error, except in cells marked `raises`. Nothing is printed: results come back as values,
 /// and `onCellOutput` / `onPrint` let a caller stream them.
 public final class NotebookRunner {
@@ -99,9 +101,14 @@ public final class NotebookRunner {
                     }
                 }
             }
-            var text = capture.text
+            let printed = capture.text
+            var text = printed
+            var figures: [Figure] = []
             if diagnostics.isEmpty, let value, !isNil(value) {
                 text += value.display(width: displayWidth) + "\n"
+                if case .object(let object) = value, let drawable = object as? FigureConvertible {
+                    figures = drawable.figures
+                }
             }
             text += diagnostics.map { $0.rendered(color: false) + "\n" }.joined()
             let output = CellOutput(text: text, isError: !diagnostics.isEmpty)
@@ -114,7 +121,8 @@ public final class NotebookRunner {
             }
             working.cells[index].output = output.text.isEmpty && !output.isError ? nil : output
             if mode == .update { working = working.renumbered() }
-            runs.append(CellRunResult(index: index, cell: working.cells[index], output: output, diagnostics: diagnostics))
+            runs.append(CellRunResult(index: index, cell: working.cells[index], output: output, diagnostics: diagnostics,
+                                      printed: printed, figures: figures))
             onCellOutput?(working.cells[index], output.text)
             if interrupted || (!diagnostics.isEmpty && !cell.expectsError) {
                 stop = (index, interrupted)

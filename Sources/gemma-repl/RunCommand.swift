@@ -1,5 +1,6 @@
 // `gemma-repl run FILE.gnb`: run a notebook's cells in order, printing each output; with
-// --update write the outputs back (atomically), with --check fail on any changed output.
+// --update write the outputs back (atomically), with --check fail on any changed output;
+// --html / --md write a report of the run with its figures.
 import ArgumentParser
 import Bindings
 import Foundation
@@ -20,6 +21,10 @@ struct RunCommand: ParsableCommand {
     var parameters: [String] = []
     @Flag(help: "Write the outputs back into the file.") var update = false
     @Flag(help: "Re-run and fail, with a diff, when an output differs from the stored one.") var check = false
+    @Option(name: .customLong("html"), help: ArgumentHelp("Write a standalone HTML report: markdown rendered, code highlighted, outputs drawn as figures.", valueName: "OUT.html"))
+    var htmlPath: String?
+    @Option(name: .customLong("md"), help: ArgumentHelp("Write a GitHub Markdown report, its figures as SVG files in OUT_files/ beside it.", valueName: "OUT.md"))
+    var markdownPath: String?
 
     func validate() throws {
         guard !(update && check) else { throw ValidationError("--update and --check cannot be used together") }
@@ -61,7 +66,25 @@ struct RunCommand: ParsableCommand {
             throw ExitCode.failure
         }
         if !result.report.isEmpty { FileHandle.standardError.write(Data((result.report + "\n").utf8)) }
+        try writeReports(NotebookReport(result: result))
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+    }
+
+    /// Writes the --html and --md reports asked for, even after a failed run (they show where it stopped).
+    private func writeReports(_ report: NotebookReport) throws {
+        do {
+            if let htmlPath {
+                try report.writeHTML(to: htmlPath)
+                FileHandle.standardError.write(Data("wrote \(htmlPath)\n".utf8))
+            }
+            if let markdownPath {
+                let figures = try report.writeMarkdown(to: markdownPath)
+                FileHandle.standardError.write(Data("wrote \(markdownPath) and \(figures.count) figure files\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("gemma-repl: error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }
 

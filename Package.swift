@@ -82,6 +82,6 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang", "Figures"], exclude: ["Samples"]),
         .testTarget(name: "CLITests", dependencies: ["gemma-repl", "Figures"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
-        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect", "Figures"]),
     ]
 )

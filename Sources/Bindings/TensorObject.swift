@@ -86,7 +86,7 @@ public final class TensorObject: HostObject {
             let bins = try args.int(0, name: "bins", default: 20)
             guard bins > 0, bins <= 1000 else { throw GemmaLangError.message("histogram(): bins must be between 1 and 1000") }
             let ws = self?.workspace
-            let title = (self?.name).map { "histogram of \($0)" } ?? "histogram"
+            let title = "histogram of " + ((self?.name).map { "\($0)" } ?? "\(t.count) values")
             return .object(TextObject(typeName: "Histogram",
                                       text: TerminalRenderer.histogram(t.data, bins: bins, mode: ws?.colorMode ?? .plain, width: ws?.width ?? 80),
                                       figure: Figure(kind: .histogram, title: title, content: .histogram(values: t.data, bins: bins))))

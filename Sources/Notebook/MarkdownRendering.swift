@@ -1,5 +1,5 @@
 // Markdown cells to HTML with Ink (github.com/JohnSundell/Ink), kept standalone and inert: raw
-// HTML blocks are shown as text, links and images to the network become text, URLs are escaped.
+// HTML is shown as text, links and images to the network become text, URLs are escaped.
 import Ink
 
 enum MarkdownRendering {
@@ -13,7 +13,36 @@ enum MarkdownRendering {
             Modifier(target: .links) { input in link(input.html, markdown: input.markdown) },
             Modifier(target: .images) { input in image(input.markdown) },
         ])
-        return parser.html(from: markdown)
+        return parser.html(from: escapingTags(markdown))
+    }
+
+    /// `markdown` with every `<` outside code written `&lt;`: Ink reads text such as `<bos>`
+    /// or `<test>` as the start of an HTML element that swallows what follows; as an entity
+    /// it stays the text it is. Fenced code blocks and backtick spans are left as they are.
+    static func escapingTags(_ markdown: String) -> String {
+        var lines: [String] = []
+        var fence: String?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop { $0 == " " }
+            let marker = trimmed.hasPrefix("```") ? "```" : trimmed.hasPrefix("~~~") ? "~~~" : nil
+            if let open = fence {
+                if marker == open { fence = nil }
+                lines.append(String(line))
+                continue
+            }
+            if let marker {
+                fence = marker
+                lines.append(String(line))
+                continue
+            }
+            var result = "", inCode = false
+            for character in line {
+                if character == "`" { inCode.toggle() }
+                result += character == "<" && !inCode ? "&lt;" : String(character)
+            }
+            lines.append(result)
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// `[text](url)` as written: the text and the URL (nil for a `[text][reference]` link).

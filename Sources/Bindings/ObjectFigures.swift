@@ -20,8 +20,12 @@ extension AttentionObject: FigureConvertible {
 }
 
 extension TraceObject: FigureConvertible {
-    /// The next-token bars of the display.
-    public var figures: [Figure] { [topFigure(5)] }
+    /// The next-token bars of the display, under its first line.
+    public var figures: [Figure] {
+        var figure = topFigure(5)
+        figure.caption = display(width: workspace.width).split(separator: "\n").first.map(String.init)
+        return [figure]
+    }
 }
 
 extension LensObject: FigureConvertible {
@@ -30,8 +34,12 @@ extension LensObject: FigureConvertible {
 }
 
 extension SoftCapObject: FigureConvertible {
-    /// The curves with the values seen, then the numbers of the report.
-    public var figures: [Figure] { (report.curveFigure.map { [$0] } ?? []) + [report.tableFigure] }
+    /// The curves with the values seen, then the numbers of the report; none for a model
+    /// without soft-caps (its text says so).
+    public var figures: [Figure] {
+        guard let curve = report.curveFigure else { return [] }
+        return [curve, report.tableFigure]
+    }
 
     /// The figure `save` writes: the curves, or an empty chart saying there are no caps.
     var curve: Figure {

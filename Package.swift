@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "GemmaLang"),
         /// The runtime as GNB values: models, tokens, tensors, traces, maps, reports.
         .target(name: "Bindings", dependencies: ["GemmaLang", "Gemma", "Inspect", "Figures", "SentencePiece"]),
+        /// The .gnb notebook format: parsing, writing back, running cells, checking outputs.
+        .target(name: "Notebook", dependencies: ["GemmaLang"]),
         /// A libedit-backed line reader, with a plain reader for pipes and dumb terminals.
         .target(name: "LineEditor", dependencies: ["CLibEdit"]),
 
@@ -62,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "gemma-repl",
             dependencies: [
-                "Gemma", "Inspect", "Bindings", "GemmaLang", "GGUF", "Kernels", "SentencePiece", "LineEditor",
+                "Gemma", "Inspect", "Bindings", "GemmaLang", "Notebook", "GGUF", "Kernels", "SentencePiece", "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +76,9 @@ let package = Package(
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Inspect", "GGUF", "Kernels", "SentencePiece"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang"], exclude: ["Samples"]),
         .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect"]),
     ]
 )

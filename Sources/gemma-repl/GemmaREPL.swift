@@ -8,8 +8,8 @@ struct GemmaREPL: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemma-repl",
         abstract: "Run Gemma models on the CPU and look inside every step of inference.",
-        subcommands: [InfoCommand.self, TokenizeCommand.self, LogitsCommand.self, GenerateCommand.self, DumpCommand.self, BenchCommand.self],
-        defaultSubcommand: InfoCommand.self)
+        subcommands: [REPLCommand.self, RunCommand.self, InfoCommand.self, TokenizeCommand.self, LogitsCommand.self, GenerateCommand.self, DumpCommand.self, BenchCommand.self],
+        defaultSubcommand: REPLCommand.self)
 }
 
 /// The --model option every command shares, with the resolution order of ModelStore.

@@ -112,7 +112,7 @@ def llama_child(model, threads, prompt, generate, seed):
 # MARK: running children
 
 def run_with_usage(command):
-    """Runs a command and returns (its last stdout line as JSON, its own peak RSS in MiB)."""
+    """Runs a command and returns (the JSON it prints, its own peak RSS in MiB)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -135,8 +135,12 @@ def run_with_usage(command):
     _, status, usage = os.wait4(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(map(str, command))} failed with status {status}")
-    text = b"".join(chunks).decode()
-    return json.loads(text.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+    text = b"".join(chunks).decode().strip()
+    try:
+        result = json.loads(text)                      # gemma-repl prints one (indented) object
+    except json.JSONDecodeError:
+        result = json.loads(text.splitlines()[-1])     # the llama.cpp child: its last line
+    return result, usage.ru_maxrss / 1024
 
 
 def summary(values):

@@ -47,14 +47,14 @@ extension Transformer {
             cache.store(layer, start + t, keys: k.pointer + t * kvHeads * hd, values: v.pointer + t * kvHeads * vd)
         }
 
-        // Scores, soft-cap, mask, softmax, weighted values. With nobody looking at the scores the
-        // softmax is streamed over the cache; otherwise whole rows are kept for the hooks.
+        // Scores, soft-cap, mask, softmax, weighted values, streamed over the cache. When a hook
+        // looks at the scores or the pattern, whole rows are made for it beside this, so that
+        // looking never changes the result; only a hook that changes them recomputes z.
         let z = FloatBuffer(n * heads * vd)
+        attend(layer, q, into: z, start: start, count: n, cache: cache)
         let watched: [HookPoint] = [.block(layer, .scoresPrecap), .block(layer, .attnScores), .block(layer, .pattern)]
         if let hooks, watched.contains(where: { hooks.isActive($0) }) {
-            try attendKeepingRows(layer, q, into: z, start: start, count: n, cache: cache, hooks: hooks)
-        } else {
-            attend(layer, q, into: z, start: start, count: n, cache: cache)
+            try showRows(layer, q, z, start: start, count: n, cache: cache, hooks: hooks)
         }
         try fire(.block(layer, .z), z, [n, heads, vd], hooks)
 
@@ -97,46 +97,58 @@ extension Transformer {
         }
     }
 
-    /// The same as `attend`, keeping every row [heads, queries, keys] for the score and pattern
-    /// hooks: raw scores for every key, soft-capped scores (−inf where masked), the pattern.
-    private func attendKeepingRows(_ layer: Int, _ q: FloatBuffer, into z: FloatBuffer, start: Int, count n: Int,
-                                   cache: KVCache, hooks: Hooks) throws {
+    /// Whole rows [heads, queries, keys] for the score and pattern hooks: the raw scores for
+    /// every key, the soft-capped scores (−inf where masked) and the pattern. A hook that
+    /// changes one of them changes the ones after it, and z.
+    private func showRows(_ layer: Int, _ q: FloatBuffer, _ z: FloatBuffer, start: Int, count n: Int,
+                          cache: KVCache, hooks: Hooks) throws {
         let c = config
-        let hd = c.headDim, vd = c.valueDim, heads = c.headCount
-        let keysTotal = start + n
-        let cap = options.softCaps ? c.attentionSoftCap : nil
+        let hd = c.headDim, heads = c.headCount, keysTotal = start + n
         let bytes = cache.type.bytesPerValue
         let precap = FloatBuffer(heads * n * keysTotal)
         let capped = FloatBuffer(heads * n * keysTotal)
         let pattern = FloatBuffer(heads * n * keysTotal)
         products.pool.run(n * heads) { task in
             let t = task / heads, h = task % heads
-            let position = start + t, kvHead = h / c.groupSize
-            let first = firstVisibleKey(layer, position: position)
-            let row = (h * n + t) * keysTotal
             ck_attention_scores(cache.type.ggmlType, Int64(hd), q.pointer + (t * heads + h) * hd,
-                                cache.key(layer, 0) + kvHead * hd * bytes, cache.keyRowBytes, Int64(keysTotal),
-                                precap.pointer + row)
-            for j in 0..<keysTotal {
-                let visible = j >= first && j <= position
-                let s = precap[row + j]
-                capped[row + j] = !visible ? -.infinity : cap.map { softCap(s, cap: $0) } ?? s
-                pattern[row + j] = visible ? capped[row + j] : 0
-            }
-            softmax(pattern.pointer + row + first, count: position - first + 1)
-            let out = z.pointer + (t * heads + h) * vd
-            out.initialize(repeating: 0, count: vd)
-            ck_weighted_values(cache.type.ggmlType, Int64(vd), pattern.pointer + row + first,
-                               cache.value(layer, first) + kvHead * vd * bytes, cache.valueRowBytes,
-                               Int64(position - first + 1), out)
+                                cache.key(layer, 0) + (h / c.groupSize) * hd * bytes, cache.keyRowBytes,
+                                Int64(keysTotal), precap.pointer + (h * n + t) * keysTotal)
         }
+        capRows(layer, from: precap, into: capped, start: start, count: n)
+        softmaxRows(layer, from: capped, into: pattern, start: start, count: n)
         let shape = [heads, n, keysTotal]
-        try fire(.block(layer, .scoresPrecap), precap, shape, hooks)
-        try fire(.block(layer, .attnScores), capped, shape, hooks)
-        try fire(.block(layer, .pattern), pattern, shape, hooks)
-        if hooks.isActive(.block(layer, .pattern)) {
-            // A replaced pattern (an intervention) recomputes the weighted values.
-            recomputeValues(layer, pattern, z, cache: cache, start: start, count: n)
+        var changed = try fire(.block(layer, .scoresPrecap), precap, shape, hooks)
+        if changed { capRows(layer, from: precap, into: capped, start: start, count: n) }
+        changed = try fire(.block(layer, .attnScores), capped, shape, hooks) || changed
+        if changed { softmaxRows(layer, from: capped, into: pattern, start: start, count: n) }
+        changed = try fire(.block(layer, .pattern), pattern, shape, hooks) || changed
+        if changed { recomputeValues(layer, pattern, z, cache: cache, start: start, count: n) }
+    }
+
+    /// Soft-capped scores, −inf outside the causal (and sliding-window) mask.
+    private func capRows(_ layer: Int, from precap: FloatBuffer, into capped: FloatBuffer, start: Int, count n: Int) {
+        let keysTotal = start + n
+        let cap = options.softCaps ? config.attentionSoftCap : nil
+        for row in 0..<(config.headCount * n) {
+            let position = start + row % n
+            let first = firstVisibleKey(layer, position: position)
+            let base = row * keysTotal
+            for j in 0..<keysTotal {
+                let s = precap[base + j]
+                capped[base + j] = j < first || j > position ? -.infinity : cap.map { softCap(s, cap: $0) } ?? s
+            }
+        }
+    }
+
+    /// The softmax of each row over its visible keys; 0 elsewhere.
+    private func softmaxRows(_ layer: Int, from capped: FloatBuffer, into pattern: FloatBuffer, start: Int, count n: Int) {
+        let keysTotal = start + n
+        for row in 0..<(config.headCount * n) {
+            let position = start + row % n
+            let first = firstVisibleKey(layer, position: position)
+            let base = row * keysTotal
+            for j in 0..<keysTotal { pattern[base + j] = j < first || j > position ? 0 : capped[base + j] }
+            softmax(pattern.pointer + base + first, count: position - first + 1)
         }
     }
 

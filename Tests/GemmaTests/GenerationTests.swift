@@ -68,6 +68,20 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(greedy.sample(logits, history: [7]), 8)  // 5 / 2 < 4.9
     }
 
+    func testLargestLogitsEqualAFullSort() {
+        var random = SeededGenerator(seed: 7)
+        for size in [1, 10, 5000] {
+            // Few distinct values, so there are many ties; and a NaN.
+            var logits = (0..<size).map { _ in Float(random.next() % 50) / 4 }
+            if size > 1 { logits[size / 2] = .nan }
+            let sorted = logits.indices.filter { !logits[$0].isNaN }
+                .sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+            for k in [0, 1, 3, 40, size / 2, size] {
+                XCTAssertEqual(Sampler.largest(logits, k), Array(sorted.prefix(k)), "size \(size) k \(k)")
+            }
+        }
+    }
+
     func testOllamaStoreLookup() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("ollama-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -138,49 +138,4 @@ final class REPLSession {
             }
         }
     }
-
-    // MARK: completion
-
-    static let metaCommands = [":help", ":vars", ":model", ":verbose", ":load", ":save", ":reset", ":quit", ":hooks"]
-
-    func complete(line: String, word: String) -> [String] {
-        if line.hasPrefix(":") && !line.contains(" ") { return Self.metaCommands.filter { $0.hasPrefix(word) } }
-        if line.hasPrefix(":load ") || line.hasPrefix(":save ") || line.hasPrefix(":model ") { return paths(word) }
-        // Inside a string: hook names or file paths.
-        let quotes = line.filter { $0 == "\"" }.count
-        if quotes % 2 == 1, let quote = word.lastIndex(of: "\"") ?? (word.hasPrefix("\"") ? word.startIndex : nil) {
-            let prefix = String(word[...quote])
-            let inside = String(word[word.index(after: quote)...])
-            var candidates: [String] = []
-            if inside.hasPrefix("b") || inside.hasPrefix("h") || inside.hasPrefix("l") {
-                let layers = workspace.loadedModel?.config.layerCount ?? 0
-                candidates = HookPoint.all(layers: layers).map(\.name).filter { $0.hasPrefix(inside) }
-            }
-            if candidates.isEmpty { candidates = paths(inside) }
-            return candidates.map { prefix + $0 }
-        }
-        var identifierStart = word.endIndex
-        while identifierStart > word.startIndex {
-            let previous = word[word.index(before: identifierStart)]
-            guard previous == "_" || previous.isLetter || previous.isNumber else { break }
-            identifierStart = word.index(before: identifierStart)
-        }
-        let base = String(word[..<identifierStart])
-        return interpreter.completions(for: line, cursor: line.count).map { base + $0 }
-    }
-
-    func paths(_ prefix: String) -> [String] {
-        let expanded = (prefix as NSString).expandingTildeInPath
-        let directory = prefix.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
-        let namePrefix = prefix.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
-        let shownDirectory = prefix.hasSuffix("/") ? prefix : (prefix as NSString).deletingLastPathComponent
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return [] }
-        return entries.filter { $0.hasPrefix(namePrefix) && !$0.hasPrefix(".") }.sorted().map { name in
-            var isDirectory: ObjCBool = false
-            let full = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(name)
-            FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
-            let shown = shownDirectory.isEmpty ? name : (shownDirectory.hasSuffix("/") ? shownDirectory + name : shownDirectory + "/" + name)
-            return shown + (isDirectory.boolValue ? "/" : "")
-        }
-    }
 }

@@ -5,9 +5,9 @@ and keeps, in numpy order, float32:
   short/  prompt 1 of generation_gemma3_270m.jsonl (6 tokens), every position:
           attn_norm-L [6,640], Qcur-L [6,4,256] and Kcur-L [6,1,256] (after QK-norm and RoPE),
           Vcur-L [6,1,256], kq_soft_max-L [4,6,6], l_out-L [6,640], result_norm [6,640]
-  long/   641 tokens of English words (ids.json), longer than the 512-token window; the last
-          4 positions: attn_norm-L [4,640], Qcur-L [4,4,256], Kcur-L [4,1,256], and
-          kq_soft_max-L [4,641] (the last query's row)
+  long/   641 tokens of English words (ids.json), longer than the 512-token window; layers 0
+          (local) and 5 (global), the last 4 positions: attn_norm-L [4,640], Qcur-L [4,4,256],
+          Kcur-L [4,1,256], and kq_soft_max-L [4,641] (the last query's row)
 Usage (the venv of llama-cpp-python 0.3.36):
     python make_gemma3_layer_goldens.py MODEL.gguf Tests/Fixtures/gemma3-270m-layers
 """
@@ -66,7 +66,7 @@ def main():
     rng = random.Random(3)
     ids = tokenize(model_path, " ".join(rng.choice(WORDS) for _ in range(640)))
     n = len(ids)
-    wanted = {f"{kind}-{layer}" for layer in range(LAYERS) for kind in ("attn_norm", "Qcur", "Kcur", "kq_soft_max")}
+    wanted = {f"{kind}-{layer}" for layer in (0, 5) for kind in ("attn_norm", "Qcur", "Kcur", "kq_soft_max")}
     tensors, _ = capture(model_path, ids, keep=lambda name: name in wanted)
     os.makedirs(os.path.join(out, "long"), exist_ok=True)
     with open(os.path.join(out, "long", "ids.json"), "w") as file:

@@ -109,13 +109,21 @@ final class REPLSession {
             print("gemma-repl: Gemma inference opened up. Model: \(model) (loaded on first use).")
             print("Type :help for help, ?name for help on a name, :quit or Ctrl-D to leave.")
         }
+        // The history is saved (atomically) after every input, so a killed session or a closed
+        // terminal loses nothing; an unwritable history file is one warning, not one per line.
+        var historyWarned = false
+        func persistHistory() {
+            guard let warning = reader.saveHistory(), !historyWarned else { return }
+            historyWarned = true
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         var buffer = ""
         while true {
             let prompt = buffer.isEmpty ? (color ? "\u{1}\u{1B}[1;36m\u{2}gemma>\u{1}\u{1B}[0m\u{2} " : "gemma> ") : "  ...> "
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if !buffer.isEmpty && !evaluate(buffer) { failures += 1 }
-                if let warning = reader.saveHistory() { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+                persistHistory()
                 if interactive { print("") }
                 return failures
             case .interrupted:
@@ -124,8 +132,9 @@ final class REPLSession {
             case .line(let line):
                 if buffer.isEmpty, let command = MetaCommand(line) {
                     reader.addHistory(line)
+                    persistHistory()
                     if !run(command) {
-                        if let warning = reader.saveHistory() { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+                        persistHistory()
                         return failures
                     }
                     continue
@@ -133,6 +142,7 @@ final class REPLSession {
                 buffer += buffer.isEmpty ? line : "\n" + line
                 if Interpreter.isIncomplete(buffer) { continue }
                 reader.addHistory(buffer)
+                persistHistory()
                 if !buffer.trimmingCharacters(in: .whitespaces).isEmpty && !evaluate(buffer) { failures += 1 }
                 buffer = ""
             }

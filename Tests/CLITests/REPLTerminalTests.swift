@@ -117,6 +117,18 @@ final class REPLTerminalTests: XCTestCase {
         XCTAssertTrue(both.contains("6*7") && both.contains("second"), both)
     }
 
+    /// Each input is in the history file as soon as it is entered: a session killed outright
+    /// (a closed terminal, a power cut) loses nothing typed before.
+    func testHistoryIsSavedAfterEveryInput() throws {
+        let terminal = try startREPL()
+        evaluate(terminal, "let kept = 40 + 2", expect: nil)
+        kill(terminal.pid, SIGKILL)
+        XCTAssertNotNil(terminal.waitForExit(timeout: 5))
+        // libedit writes a space as \040.
+        let saved = try String(contentsOf: historyFile, encoding: .utf8).replacingOccurrences(of: "\\040", with: " ")
+        XCTAssertTrue(saved.contains("let kept = 40 + 2"), saved)
+    }
+
     func testTabCompletesBuiltinsMembersHooksPathsAndMetaCommands() throws {
         let repl = try startREPL()
         let tab = PseudoTerminal.tab

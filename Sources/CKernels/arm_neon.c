@@ -154,6 +154,34 @@ static float dot_f16(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+static float dot_f16_f32(int64_t n, const void *w, const void *a) {
+    const uint16_t *x = w;
+    const float *y = a;
+    float32x4_t acc[4] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        for (int k = 0; k < 2; k++) {
+            const float16x8_t xh = vreinterpretq_f16_u16(vld1q_u16(x + i + 8 * k));
+            acc[2 * k] = vfmaq_f32(acc[2 * k], vcvt_f32_f16(vget_low_f16(xh)), vld1q_f32(y + i + 8 * k));
+            acc[2 * k + 1] = vfmaq_f32(acc[2 * k + 1], vcvt_high_f32_f16(xh), vld1q_f32(y + i + 8 * k + 4));
+        }
+    }
+    float sum = vaddvq_f32(vaddq_f32(vaddq_f32(acc[0], acc[1]), vaddq_f32(acc[2], acc[3])));
+    for (; i < n; i++) sum += ck_half_to_float(x[i]) * y[i];
+    return sum;
+}
+
+static void axpy_f16(int64_t n, float a, const void *x, float *y) {
+    const uint16_t *v = x;
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const float16x8_t h = vreinterpretq_f16_u16(vld1q_u16(v + i));
+        vst1q_f32(y + i, vfmaq_n_f32(vld1q_f32(y + i), vcvt_f32_f16(vget_low_f16(h)), a));
+        vst1q_f32(y + i + 4, vfmaq_n_f32(vld1q_f32(y + i + 4), vcvt_high_f32_f16(h), a));
+    }
+    for (; i < n; i++) y[i] += a * ck_half_to_float(v[i]);
+}
+
 void ck_neon_dotprod_install(ck_kernel_table *table) {
     table->dot_q4_0 = dot_q4_0;
     table->dot_q8_0 = dot_q8_0;
@@ -161,6 +189,8 @@ void ck_neon_dotprod_install(ck_kernel_table *table) {
     table->dot_q6_K = dot_q6_K;
     table->dot_f16 = dot_f16;
     table->dot_f32 = dot_f32;
+    table->dot_f16_f32 = dot_f16_f32;
+    table->axpy_f16 = axpy_f16;
     strcpy(table->features, "NEON DOTPROD");
 }
 #endif

@@ -104,15 +104,26 @@ typedef void (*ck_row_fn)(const float *x, void *out, int64_t n);
 typedef void (*ck_q8_0_fn)(const float *x, void *out, int64_t n, int variant);
 /// out[r] = dot(row r, a) for r in [0, rows), rows `row_bytes` apart.
 typedef void (*ck_rows_fn)(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a, float *out);
+/// out[c * out_stride + r] = dot(row r, activation c) for r in [0, rows), c in [0, m).
+typedef void (*ck_matmul_fn)(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a, size_t a_bytes,
+                             int64_t m, float *out, int64_t out_stride);
+/// y[i] += a * x[i] for i in [0, n), x in the entry's storage type (f32 or f16).
+typedef void (*ck_axpy_fn)(int64_t n, float a, const void *x, float *y);
 
 typedef struct {
     ck_q8_0_fn quantize_q8_0;
     ck_row_fn quantize_q8_K, convert_f16, convert_bf16;
     ck_dot_fn dot_q4_0, dot_q5_0, dot_q8_0, dot_q4_K, dot_q5_K, dot_q6_K;
     ck_dot_fn dot_f16, dot_bf16, dot_f32;
+    // attention over the KV cache: f16 or f32 cache rows with f32 queries and outputs
+    ck_dot_fn dot_f16_f32;             // w: fp16 row, a: f32 row
+    ck_axpy_fn axpy_f32, axpy_f16;
     // optional many-row kernels (NULL: ck_matvec calls the dot product row by row); each
     // must give exactly the results of its dot product
     ck_rows_fn rows_q4_0, rows_q5_0, rows_q8_0;
+    // optional matrix-product kernels (NULL: ck_matmul calls the row kernels per activation);
+    // each must give exactly the results of its dot product
+    ck_matmul_fn matmul_q4_0, matmul_q5_0, matmul_q8_0;
     char features[64];   // what ck_cpu_features reports
 } ck_kernel_table;
 
@@ -120,6 +131,9 @@ typedef struct {
 /// quantizers hand blocks with non-finite products to these.
 void ck_quantize_q8_0_block(const float *x, uint8_t *block, int variant);
 void ck_quantize_q8_K_block(const float *x, uint8_t *block);
+
+/// The kernels chosen for this CPU (dispatch.c), for the other files of CKernels.
+const ck_kernel_table *ck_active_kernels(void);
 
 /// Fills every entry with the portable C kernels (portable.c).
 void ck_portable_install(ck_kernel_table *table);

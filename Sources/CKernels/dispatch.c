@@ -56,6 +56,8 @@ static inline const ck_kernel_table *kernels(void) {
 
 const char *ck_cpu_features(void) { return kernels()->features; }
 
+const ck_kernel_table *ck_active_kernels(void) { return kernels(); }
+
 void ck_force_portable(int on) {
     pthread_once(&tables_once, build_tables);
     atomic_store_explicit(&active_table, on ? &portable_table : &dispatched_table, memory_order_release);
@@ -159,12 +161,27 @@ static int64_t matmul_block_rows(size_t row_bytes) {
     return rows < 4 ? 4 : (int64_t)rows;
 }
 
+/// The tiled matrix-product kernel for a weight type, if the active table has one.
+static ck_matmul_fn matmul_for(uint32_t type, const ck_kernel_table *table) {
+    switch (type) {
+    case CK_TYPE_Q4_0: return table->matmul_q4_0;
+    case CK_TYPE_Q5_0: return table->matmul_q5_0;
+    case CK_TYPE_Q8_0: return table->matmul_q8_0;
+    default: return NULL;
+    }
+}
+
 int ck_matmul(uint32_t type, int64_t n, const void *w, size_t row_bytes,
               int64_t row0, int64_t row1, const void *a, size_t a_bytes, int64_t m,
               float *out, int64_t out_stride) {
     const ck_kernel_table *table = kernels();
     const ck_dot_fn dot = dot_for(type, n, table);
     if (!dot) return -1;
+    const ck_matmul_fn tiled = matmul_for(type, table);
+    if (tiled) {
+        if (row1 > row0) tiled(n, (const uint8_t *)w + (size_t)row0 * row_bytes, row_bytes, row1 - row0, a, a_bytes, m, out, out_stride);
+        return 0;
+    }
     const ck_rows_fn rows_kernel = rows_for(type, table);
     const int64_t block_rows = matmul_block_rows(row_bytes);
     for (int64_t first = row0; first < row1; first += block_rows) {

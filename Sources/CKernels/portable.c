@@ -255,6 +255,28 @@ static float dot_f32(int64_t n, const void *w, const void *a) {
     return ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
 }
 
+static float dot_f16_f32(int64_t n, const void *w, const void *a) {
+    const uint16_t *x = w;
+    const float *y = a;
+    float lanes[8] = {0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int k = 0; k < 8; k++) lanes[k] += ck_half_to_float(x[i + k]) * y[i + k];
+    }
+    for (; i < n; i++) lanes[0] += ck_half_to_float(x[i]) * y[i];
+    return ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+}
+
+static void axpy_f32(int64_t n, float a, const void *x, float *y) {
+    const float *v = x;
+    for (int64_t i = 0; i < n; i++) y[i] += a * v[i];
+}
+
+static void axpy_f16(int64_t n, float a, const void *x, float *y) {
+    const uint16_t *v = x;
+    for (int64_t i = 0; i < n; i++) y[i] += a * ck_half_to_float(v[i]);
+}
+
 void ck_portable_install(ck_kernel_table *table) {
     table->quantize_q8_0 = quantize_q8_0;
     table->quantize_q8_K = quantize_q8_K;
@@ -269,5 +291,8 @@ void ck_portable_install(ck_kernel_table *table) {
     table->dot_f16 = dot_f16;
     table->dot_bf16 = dot_bf16;
     table->dot_f32 = dot_f32;
+    table->dot_f16_f32 = dot_f16_f32;
+    table->axpy_f32 = axpy_f32;
+    table->axpy_f16 = axpy_f16;
     strcpy(table->features, "portable");
 }

@@ -208,6 +208,46 @@ CK_AVX2 static float dot_f32(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+// MARK: attention over the KV cache (f32 query and output; f32 or fp16 cache rows)
+
+CK_AVX2 static float dot_f16_f32(int64_t n, const void *w, const void *a) {
+    const uint16_t *x = w;
+    const float *y = a;
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        for (int k = 0; k < 4; k++) {
+            const __m256 xv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i + 8 * k)));
+            acc[k] = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y + i + 8 * k), acc[k]);
+        }
+    }
+    for (; i + 8 <= n; i += 8) {
+        acc[0] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i))), _mm256_loadu_ps(y + i), acc[0]);
+    }
+    float sum = hsum_f32x8(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
+    for (; i < n; i++) sum += _cvtsh_ss(x[i]) * y[i];
+    return sum;
+}
+
+CK_AVX2 static void axpy_f32(int64_t n, float a, const void *x, float *y) {
+    const float *v = x;
+    const __m256 scale = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(scale, _mm256_loadu_ps(v + i), _mm256_loadu_ps(y + i)));
+    for (; i < n; i++) y[i] += a * v[i];
+}
+
+CK_AVX2 static void axpy_f16(int64_t n, float a, const void *x, float *y) {
+    const uint16_t *v = x;
+    const __m256 scale = _mm256_set1_ps(a);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 values = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(v + i)));
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(scale, values, _mm256_loadu_ps(y + i)));
+    }
+    for (; i < n; i++) y[i] += a * _cvtsh_ss(v[i]);
+}
+
 void ck_avx2_install(ck_kernel_table *table) {
     table->quantize_q8_0 = quantize_q8_0;
     table->quantize_q8_K = quantize_q8_K;
@@ -216,6 +256,9 @@ void ck_avx2_install(ck_kernel_table *table) {
     table->dot_f16 = dot_f16;
     table->dot_bf16 = dot_bf16;
     table->dot_f32 = dot_f32;
+    table->dot_f16_f32 = dot_f16_f32;
+    table->axpy_f32 = axpy_f32;
+    table->axpy_f16 = axpy_f16;
     ck_avx2_legacy_install(table);
     ck_avx2_kquants_install(table);
     strcpy(table->features, "AVX2 FMA F16C");

@@ -1,9 +1,11 @@
 // AVX2 dot products of Q4_0 / Q5_0 / Q8_0 weights with Q8_0 activations, for one row (the
-// ck_dot_* functions) and for two rows at a time (ck_matvec / ck_matmul), which then share
-// each activation block's load, scale and offset. Both give bit-identical results. The two
-// rows are taken from the two halves of the range (r and r + rows/2): two distant streams
-// read from memory at ~1.3x the speed of two adjacent rows, whose interleaved reads
-// confuse the hardware prefetcher (measured with scripts/dev/kernel-bench.sh).
+// ck_dot_* functions), for two rows at a time (ck_matvec), which then share each activation
+// block's load, scale and offset, and for tiles of several weight rows x several activation
+// rows (ck_matmul), which share each weight block's unpacking as well. All give bit-identical
+// results: every (row, activation) pair sums its blocks in order into one accumulator. The
+// two rows of ck_matvec are taken from the two halves of the range (r and r + rows/2): two
+// distant streams read from memory at ~1.3x the speed of two adjacent rows, whose
+// interleaved reads confuse the hardware prefetcher (measured with scripts/dev/kernel-bench.sh).
 //
 // Integer part of a block, as ggml's AVX2 code: Q8_0 weights use the sign trick (pmaddubsw
 // multiplies unsigned by signed bytes, so the weight's sign moves onto the activation).
@@ -33,59 +35,116 @@ CK_AVX2 static inline __m256i fifth_bits_x32(const uint8_t *qh) {
     return _mm256_and_si256(has_bit, _mm256_set1_epi8(16));
 }
 
-/// Eight int32 partial sums of sum((q_w - offset) * q_a) over one weight block.
-/// `activation_offset` is maddubs(offset, q_a) (Q4_0, Q5_0; unused for Q8_0).
-CK_AVX2 static inline ALWAYS_INLINE __m256i block_sums(int kind, const uint8_t *x, __m256i qa, __m256i activation_offset) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256i pairs;
+/// The 32 quants of a weight block as bytes: unsigned 0..15 (Q4_0), 0..31 (Q5_0), or signed (Q8_0).
+CK_AVX2 static inline ALWAYS_INLINE __m256i weight_quants(int kind, const uint8_t *x) {
     switch (kind) {
-    case KIND_Q4_0:
-        pairs = _mm256_sub_epi16(_mm256_maddubs_epi16(nibbles_x32(x + 2), qa), activation_offset);
-        break;
-    case KIND_Q5_0: {
-        const __m256i q = _mm256_or_si256(nibbles_x32(x + 6), fifth_bits_x32(x + 2));
-        pairs = _mm256_sub_epi16(_mm256_maddubs_epi16(q, qa), activation_offset);
-        break;
+    case KIND_Q4_0: return nibbles_x32(x + 2);
+    case KIND_Q5_0: return _mm256_or_si256(nibbles_x32(x + 6), fifth_bits_x32(x + 2));
+    default: return _mm256_loadu_si256((const __m256i *)(x + 2));
     }
-    default: {
-        const __m256i qw = _mm256_loadu_si256((const __m256i *)(x + 2));
-        pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qa, qw));
-        break;
-    }
-    }
-    return _mm256_madd_epi16(pairs, ones);
 }
 
-/// acc[r] += d_w d_a * block sums, for block `b` of `rows` (1 or 2) weight rows.
-CK_AVX2 static inline ALWAYS_INLINE void block_step(int kind, int rows, int64_t b, const uint8_t *w, size_t row_bytes,
-                                                    const uint8_t *a, __m256 acc[2]) {
-    const size_t block_bytes = kind == KIND_Q4_0 ? CK_Q4_0_BYTES : kind == KIND_Q5_0 ? CK_Q5_0_BYTES : CK_Q8_0_BYTES;
-    const uint8_t *y = a + b * CK_Q8_0_BYTES;
-    const __m256i qa = _mm256_loadu_si256((const __m256i *)(y + 2));
-    const __m256i offset = kind == KIND_Q8_0 ? _mm256_setzero_si256()
+/// maddubs(offset, q_a) for Q4_0 / Q5_0 (what the unsigned quants' offset contributes); unused for Q8_0.
+CK_AVX2 static inline ALWAYS_INLINE __m256i activation_offset(int kind, __m256i qa) {
+    return kind == KIND_Q8_0 ? _mm256_setzero_si256()
         : _mm256_maddubs_epi16(_mm256_set1_epi8(kind == KIND_Q4_0 ? 8 : 16), qa);
-    const float da = half_to_float(y);
-    for (int r = 0; r < rows; r++) {
-        const uint8_t *x = w + r * row_bytes + b * block_bytes;
-        const __m256 d = _mm256_set1_ps(half_to_float(x) * da);
-        acc[r] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(block_sums(kind, x, qa, offset)), acc[r]);
+}
+
+/// Eight int32 partial sums of sum((q_w - offset) * q_a) over one block, from weight_quants
+/// and activation_offset.
+CK_AVX2 static inline ALWAYS_INLINE __m256i quant_sums(int kind, __m256i qw, __m256i qa, __m256i offset) {
+    const __m256i pairs = kind == KIND_Q8_0
+        ? _mm256_maddubs_epi16(_mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qa, qw))
+        : _mm256_sub_epi16(_mm256_maddubs_epi16(qw, qa), offset);
+    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+}
+
+CK_AVX2 static inline ALWAYS_INLINE size_t weight_block_bytes(int kind) {
+    return kind == KIND_Q4_0 ? CK_Q4_0_BYTES : kind == KIND_Q5_0 ? CK_Q5_0_BYTES : CK_Q8_0_BYTES;
+}
+
+/// out[c * out_stride + r * row_step] = dot(weight row r, activation row c) for ROWS weight rows
+/// `row_bytes` apart and COLUMNS activation rows `a_bytes` apart (each at most 4): per block,
+/// acc += (d_w * d_a) * float(quant sums), in block order, then a horizontal sum, so every
+/// tile shape gives the same bits.
+CK_AVX2 static inline ALWAYS_INLINE void tile(int kind, int ROWS, int COLUMNS, int64_t n, const uint8_t *w, size_t row_bytes,
+                                              const uint8_t *a, size_t a_bytes, float *out, int64_t out_stride,
+                                              int64_t row_step) {
+    const size_t block_bytes = weight_block_bytes(kind);
+    __m256 acc[4][4];
+    for (int r = 0; r < ROWS; r++) {
+        for (int c = 0; c < COLUMNS; c++) acc[r][c] = _mm256_setzero_ps();
+    }
+    for (int64_t b = 0; b < n / CK_QK; b++) {
+        __m256i qw[4];
+        float dw[4];
+        for (int r = 0; r < ROWS; r++) {
+            const uint8_t *x = w + r * row_bytes + b * block_bytes;
+            qw[r] = weight_quants(kind, x);
+            dw[r] = half_to_float(x);
+        }
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + b * CK_Q8_0_BYTES;
+            const __m256i qa = _mm256_loadu_si256((const __m256i *)(y + 2));
+            const __m256i offset = activation_offset(kind, qa);
+            const float da = half_to_float(y);
+            for (int r = 0; r < ROWS; r++) {
+                const __m256 d = _mm256_set1_ps(dw[r] * da);
+                acc[r][c] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(quant_sums(kind, qw[r], qa, offset)), acc[r][c]);
+            }
+        }
+    }
+    for (int r = 0; r < ROWS; r++) {
+        for (int c = 0; c < COLUMNS; c++) out[c * out_stride + r * row_step] = hsum_f32x8(acc[r][c]);
     }
 }
 
-/// out[r * out_step] = dot(row r, a) for `rows` (1 or 2) rows `row_bytes` apart: even blocks
-/// into one accumulator per row, odd blocks into another, then their sum.
+/// out[r * out_step] = dot(row r, a) for `rows` (1 or 2) rows `row_bytes` apart.
 CK_AVX2 static inline ALWAYS_INLINE void dot_rows(int kind, int rows, int64_t n, const uint8_t *w, size_t row_bytes,
                                                   const uint8_t *a, float *out, int64_t out_step) {
-    const int64_t blocks = n / CK_QK;
-    __m256 even[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-    __m256 odd[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
-    int64_t b = 0;
-    for (; b + 2 <= blocks; b += 2) {
-        block_step(kind, rows, b, w, row_bytes, a, even);
-        block_step(kind, rows, b + 1, w, row_bytes, a, odd);
+    if (rows == 2) tile(kind, 2, 1, n, w, row_bytes, a, 0, out, 0, out_step);
+    else tile(kind, 1, 1, n, w, row_bytes, a, 0, out, 0, out_step);
+}
+
+/// Activation rows per panel of the matrix product: about 192 KiB of them, so that a panel
+/// stays in the level-2 cache while the weight rows pass over it.
+static int64_t panel_rows(size_t a_bytes) {
+    const int64_t rows = (int64_t)((192 * 1024) / (a_bytes ? a_bytes : 1));
+    return rows < 4 ? 4 : rows;
+}
+
+/// The matrix product in tiles of ROWS weight rows x COLUMNS activation rows, with the
+/// remainders in narrower tiles: out[c * out_stride + r] for r < rows, c < m.
+CK_AVX2 static inline ALWAYS_INLINE void tiled_product(int kind, int ROWS, int COLUMNS, int64_t n, const uint8_t *w,
+                                                       size_t row_bytes, int64_t rows, const uint8_t *a, size_t a_bytes,
+                                                       int64_t m, float *out, int64_t out_stride) {
+    const int64_t panel = panel_rows(a_bytes);
+    for (int64_t c0 = 0; c0 < m; c0 += panel) {
+        const int64_t columns = m - c0 < panel ? m - c0 : panel;
+        const uint8_t *activations = a + (size_t)c0 * a_bytes;
+        float *panel_out = out + c0 * out_stride;
+        int64_t r = 0;
+        for (; r + ROWS <= rows; r += ROWS) {
+            const uint8_t *x = w + (size_t)r * row_bytes;
+            int64_t c = 0;
+            for (; c + COLUMNS <= columns; c += COLUMNS) {
+                tile(kind, ROWS, COLUMNS, n, x, row_bytes, activations + c * a_bytes, a_bytes, panel_out + c * out_stride + r, out_stride, 1);
+            }
+            for (; c < columns; c++) {
+                tile(kind, ROWS, 1, n, x, row_bytes, activations + c * a_bytes, a_bytes, panel_out + c * out_stride + r, out_stride, 1);
+            }
+        }
+        for (; r < rows; r++) {
+            const uint8_t *x = w + (size_t)r * row_bytes;
+            int64_t c = 0;
+            for (; c + COLUMNS <= columns; c += COLUMNS) {
+                tile(kind, 1, COLUMNS, n, x, row_bytes, activations + c * a_bytes, a_bytes, panel_out + c * out_stride + r, out_stride, 1);
+            }
+            for (; c < columns; c++) {
+                tile(kind, 1, 1, n, x, row_bytes, activations + c * a_bytes, a_bytes, panel_out + c * out_stride + r, out_stride, 1);
+            }
+        }
     }
-    if (b < blocks) block_step(kind, rows, b, w, row_bytes, a, even);
-    for (int r = 0; r < rows; r++) out[r * out_step] = hsum_f32x8(_mm256_add_ps(even[r], odd[r]));
 }
 
 #define DOT_AND_ROWS(name, kind)                                                                     \
@@ -102,7 +161,18 @@ CK_AVX2 static inline ALWAYS_INLINE void dot_rows(int kind, int rows, int64_t n,
             dot_rows(kind, 2, n, first + r * row_bytes, (size_t)half * row_bytes, a, out + r, half); \
         }                                                                                            \
         if (rows % 2) dot_rows(kind, 1, n, first + (rows - 1) * row_bytes, 0, a, out + rows - 1, 1); \
+    }                                                                                                \
+    CK_AVX2 static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows,      \
+                                      const void *a, size_t a_bytes, int64_t m, float *out,          \
+                                      int64_t out_stride) {                                          \
+        tiled_product(kind, TILE_ROWS_##name, TILE_COLUMNS_##name, n, w, row_bytes, rows, a, a_bytes, \
+                      m, out, out_stride);                                                           \
     }
+
+// Tile shapes: accumulators, unpacked weights and one activation block fit the 16 vector
+// registers (Q8_0 keeps each weight block twice: as is and as magnitudes for the sign trick).
+enum { TILE_ROWS_q4_0 = 4, TILE_COLUMNS_q4_0 = 2, TILE_ROWS_q5_0 = 4, TILE_COLUMNS_q5_0 = 2,
+       TILE_ROWS_q8_0 = 3, TILE_COLUMNS_q8_0 = 2 };
 
 DOT_AND_ROWS(q4_0, KIND_Q4_0)
 DOT_AND_ROWS(q5_0, KIND_Q5_0)
@@ -115,5 +185,8 @@ void ck_avx2_legacy_install(ck_kernel_table *table) {
     table->rows_q4_0 = rows_q4_0;
     table->rows_q5_0 = rows_q5_0;
     table->rows_q8_0 = rows_q8_0;
+    table->matmul_q4_0 = matmul_q4_0;
+    table->matmul_q5_0 = matmul_q5_0;
+    table->matmul_q8_0 = matmul_q8_0;
 }
 #endif

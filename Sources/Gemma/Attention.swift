@@ -1,6 +1,7 @@
 // The attention sub-layer of a Gemma block (Gemma 2 report §2): RMSNorm → Q, K, V → RoPE →
 // scaled scores → soft-cap → causal (and, on local layers, sliding-window) mask → softmax →
 // weighted values → output projection → post-attention RMSNorm → residual add.
+import CKernels
 import Foundation
 
 extension Transformer {
@@ -43,83 +44,17 @@ extension Transformer {
 
         // Into the cache.
         for t in 0..<n {
-            cache.key(layer, start + t).update(from: k.pointer + t * kvHeads * hd, count: kvHeads * hd)
-            cache.value(layer, start + t).update(from: v.pointer + t * kvHeads * vd, count: kvHeads * vd)
+            cache.store(layer, start + t, keys: k.pointer + t * kvHeads * hd, values: v.pointer + t * kvHeads * vd)
         }
 
-        // Scores, soft-cap, mask, softmax, weighted values: one task per (query, head).
+        // Scores, soft-cap, mask, softmax, weighted values, streamed over the cache. When a hook
+        // looks at the scores or the pattern, whole rows are made for it beside this, so that
+        // looking never changes the result; only a hook that changes them recomputes z.
         let z = FloatBuffer(n * heads * vd)
-        let keysTotal = start + n
-        let wantsPrecap = hooks?.isActive(.block(layer, .scoresPrecap)) == true
-        let wantsScores = hooks?.isActive(.block(layer, .attnScores)) == true
-        let wantsPattern = hooks?.isActive(.block(layer, .pattern)) == true
-        let capture = wantsPrecap || wantsScores || wantsPattern
-        let precap = capture ? FloatBuffer(heads * n * keysTotal) : nil
-        let capped = capture ? FloatBuffer(heads * n * keysTotal) : nil
-        let pattern = capture ? FloatBuffer(heads * n * keysTotal) : nil
-        let kind = c.layerKinds[layer]
-        let cap = options.softCaps ? c.attentionSoftCap : nil
-        let group = c.groupSize
-
-        products.pool.run(n * heads) { task in
-            let t = task / heads, h = task % heads
-            let position = start + t
-            let first: Int
-            switch kind {
-            case .global: first = 0
-            case let .local(window): first = max(0, position - window + 1)
-            }
-            let kvHead = h / group
-            let query = q.pointer + (t * heads + h) * hd
-            let visible = position - first + 1
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: visible) { scores in
-                let s = scores.baseAddress!
-                for j in 0..<visible {
-                    let key = cache.key(layer, first + j) + kvHead * hd
-                    var dot: Float = 0
-                    for i in 0..<hd { dot += key[i] * query[i] }
-                    s[j] = dot
-                }
-                if let precap {
-                    // Every key, visible or not, as the raw scaled dot product.
-                    let row = precap.pointer + (h * n + t) * keysTotal
-                    for j in 0..<keysTotal {
-                        let key = cache.key(layer, j) + kvHead * hd
-                        var dot: Float = 0
-                        for i in 0..<hd { dot += key[i] * query[i] }
-                        row[j] = dot
-                    }
-                }
-                if let cap { softCap(s, count: visible, cap: cap) }
-                if let capped {
-                    let row = capped.pointer + (h * n + t) * keysTotal
-                    for j in 0..<keysTotal { row[j] = -.infinity }
-                    for j in 0..<visible { row[first + j] = s[j] }
-                }
-                softmax(s, count: visible)
-                if let pattern {
-                    let row = pattern.pointer + (h * n + t) * keysTotal
-                    for j in 0..<keysTotal { row[j] = 0 }
-                    for j in 0..<visible { row[first + j] = s[j] }
-                }
-                let out = z.pointer + (t * heads + h) * vd
-                for i in 0..<vd { out[i] = 0 }
-                for j in 0..<visible {
-                    let value = cache.value(layer, first + j) + kvHead * vd
-                    let p = s[j]
-                    for i in 0..<vd { out[i] += p * value[i] }
-                }
-            }
-        }
-        if let precap, let capped, let pattern {
-            let shape = [heads, n, keysTotal]
-            try fire(.block(layer, .scoresPrecap), precap, shape, hooks)
-            try fire(.block(layer, .attnScores), capped, shape, hooks)
-            try fire(.block(layer, .pattern), pattern, shape, hooks)
-            if hooks?.isActive(.block(layer, .pattern)) == true {
-                // A replaced pattern (an intervention) recomputes the weighted values.
-                recomputeValues(layer, pattern, z, cache: cache, start: start, count: n)
-            }
+        attend(layer, q, into: z, start: start, count: n, cache: cache)
+        let watched: [HookPoint] = [.block(layer, .scoresPrecap), .block(layer, .attnScores), .block(layer, .pattern)]
+        if let hooks, watched.contains(where: { hooks.isActive($0) }) {
+            try showRows(layer, q, z, start: start, count: n, cache: cache, hooks: hooks)
         }
         try fire(.block(layer, .z), z, [n, heads, vd], hooks)
 
@@ -133,21 +68,103 @@ extension Transformer {
         for i in 0..<residual.count { residual[i] += out[i] }
     }
 
+    /// The first key a query at `position` sees: 0 on global layers, the window's start on local ones.
+    private func firstVisibleKey(_ layer: Int, position: Int) -> Int {
+        switch config.layerKinds[layer] {
+        case .global: return 0
+        case let .local(window): return max(0, position - window + 1)
+        }
+    }
+
+    /// z for every (position, query head): one task per position and KV head, whose query heads
+    /// share the pass over the keys; the C kernel streams the softmax over blocks of keys, so
+    /// no [queries, keys] buffer is made.
+    private func attend(_ layer: Int, _ q: FloatBuffer, into z: FloatBuffer, start: Int, count n: Int, cache: KVCache) {
+        let c = config
+        let hd = c.headDim, vd = c.valueDim, heads = c.headCount, kvHeads = c.kvHeadCount, group = c.groupSize
+        let cap = options.softCaps ? c.attentionSoftCap ?? 0 : 0
+        let bytes = cache.type.bytesPerValue
+        products.pool.run(n * kvHeads) { task in
+            let t = task / kvHeads, kvHead = task % kvHeads
+            let position = start + t
+            let first = firstVisibleKey(layer, position: position)
+            let head = kvHead * group
+            ck_attention(cache.type.ggmlType, Int64(hd), Int64(vd),
+                         q.pointer + (t * heads + head) * hd, Int64(group), Int64(hd),
+                         cache.key(layer, first) + kvHead * hd * bytes, cache.keyRowBytes,
+                         cache.value(layer, first) + kvHead * vd * bytes, cache.valueRowBytes,
+                         Int64(position - first + 1), cap, z.pointer + (t * heads + head) * vd, Int64(vd))
+        }
+    }
+
+    /// Whole rows [heads, queries, keys] for the score and pattern hooks: the raw scores for
+    /// every key, the soft-capped scores (−inf where masked) and the pattern. A hook that
+    /// changes one of them changes the ones after it, and z.
+    private func showRows(_ layer: Int, _ q: FloatBuffer, _ z: FloatBuffer, start: Int, count n: Int,
+                          cache: KVCache, hooks: Hooks) throws {
+        let c = config
+        let hd = c.headDim, heads = c.headCount, keysTotal = start + n
+        let bytes = cache.type.bytesPerValue
+        let precap = FloatBuffer(heads * n * keysTotal)
+        let capped = FloatBuffer(heads * n * keysTotal)
+        let pattern = FloatBuffer(heads * n * keysTotal)
+        products.pool.run(n * heads) { task in
+            let t = task / heads, h = task % heads
+            ck_attention_scores(cache.type.ggmlType, Int64(hd), q.pointer + (t * heads + h) * hd,
+                                cache.key(layer, 0) + (h / c.groupSize) * hd * bytes, cache.keyRowBytes,
+                                Int64(keysTotal), precap.pointer + (h * n + t) * keysTotal)
+        }
+        capRows(layer, from: precap, into: capped, start: start, count: n)
+        softmaxRows(layer, from: capped, into: pattern, start: start, count: n)
+        let shape = [heads, n, keysTotal]
+        var changed = try fire(.block(layer, .scoresPrecap), precap, shape, hooks)
+        if changed { capRows(layer, from: precap, into: capped, start: start, count: n) }
+        changed = try fire(.block(layer, .attnScores), capped, shape, hooks) || changed
+        if changed { softmaxRows(layer, from: capped, into: pattern, start: start, count: n) }
+        changed = try fire(.block(layer, .pattern), pattern, shape, hooks) || changed
+        if changed { recomputeValues(layer, pattern, z, cache: cache, start: start, count: n) }
+    }
+
+    /// Soft-capped scores, −inf outside the causal (and sliding-window) mask.
+    private func capRows(_ layer: Int, from precap: FloatBuffer, into capped: FloatBuffer, start: Int, count n: Int) {
+        let keysTotal = start + n
+        let cap = options.softCaps ? config.attentionSoftCap : nil
+        for row in 0..<(config.headCount * n) {
+            let position = start + row % n
+            let first = firstVisibleKey(layer, position: position)
+            let base = row * keysTotal
+            for j in 0..<keysTotal {
+                let s = precap[base + j]
+                capped[base + j] = j < first || j > position ? -.infinity : cap.map { softCap(s, cap: $0) } ?? s
+            }
+        }
+    }
+
+    /// The softmax of each row over its visible keys; 0 elsewhere.
+    private func softmaxRows(_ layer: Int, from capped: FloatBuffer, into pattern: FloatBuffer, start: Int, count n: Int) {
+        let keysTotal = start + n
+        for row in 0..<(config.headCount * n) {
+            let position = start + row % n
+            let first = firstVisibleKey(layer, position: position)
+            let base = row * keysTotal
+            for j in 0..<keysTotal { pattern[base + j] = j < first || j > position ? 0 : capped[base + j] }
+            softmax(pattern.pointer + base + first, count: position - first + 1)
+        }
+    }
+
     /// z = pattern · V, from a full [heads, queries, keys] pattern.
     private func recomputeValues(_ layer: Int, _ pattern: FloatBuffer, _ z: FloatBuffer, cache: KVCache,
                                  start: Int, count n: Int) {
         let c = config
         let heads = c.headCount, vd = c.valueDim, keysTotal = start + n
-        for t in 0..<n {
-            for h in 0..<heads {
-                let out = z.pointer + (t * heads + h) * vd
-                for i in 0..<vd { out[i] = 0 }
-                let row = pattern.pointer + (h * n + t) * keysTotal
-                for j in 0..<keysTotal where row[j] != 0 {
-                    let value = cache.value(layer, j) + (h / c.groupSize) * vd
-                    for i in 0..<vd { out[i] += row[j] * value[i] }
-                }
-            }
+        let bytes = cache.type.bytesPerValue
+        products.pool.run(n * heads) { task in
+            let t = task / heads, h = task % heads
+            let out = z.pointer + (t * heads + h) * vd
+            out.initialize(repeating: 0, count: vd)
+            ck_weighted_values(cache.type.ggmlType, Int64(vd), pattern.pointer + (h * n + t) * keysTotal,
+                               cache.value(layer, 0) + (h / c.groupSize) * vd * bytes, cache.valueRowBytes,
+                               Int64(keysTotal), out)
         }
     }
 }

@@ -1,5 +1,7 @@
 // A heap buffer of floats for the forward pass's activations, freed when dropped.
 
+import Foundation
+
 /// Owned float storage with a stable address (activations of one forward pass).
 final class FloatBuffer: @unchecked Sendable {  // written by pool tasks on disjoint ranges only
     let pointer: UnsafeMutablePointer<Float>
@@ -23,10 +25,16 @@ final class FloatBuffer: @unchecked Sendable {  // written by pool tasks on disj
         Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: pointer, count: count)))
     }
 
-    /// Overwrites the contents from a tensor of the same size (a hook's replacement).
-    func load(_ tensor: Tensor) {
+    /// Overwrites the contents from a tensor of the same size (a hook's replacement), and
+    /// says whether any bit changed.
+    @discardableResult
+    func load(_ tensor: Tensor) -> Bool {
         tensor.data.withUnsafeBufferPointer { source in
-            pointer.update(from: source.baseAddress!, count: min(count, source.count))
+            guard let base = source.baseAddress else { return false }
+            let n = min(count, source.count)
+            if memcmp(pointer, base, n * MemoryLayout<Float>.stride) == 0 { return false }
+            pointer.update(from: base, count: n)
+            return true
         }
     }
 }

@@ -55,6 +55,32 @@ public struct Sampler: Sendable {
         return best
     }
 
+    /// The indices of the `k` largest logits, largest first (ties: lowest index); NaN never
+    /// enters. A small `k` keeps a sorted list of the best so far in one pass, so the 262,144
+    /// logits of a Gemma 3 vocabulary are not sorted for every token.
+    public static func largest(_ logits: [Float], _ k: Int) -> [Int] {
+        let k = min(max(0, k), logits.count)
+        guard k > 0 else { return [] }
+        if k * 64 > logits.count {
+            var all = logits.indices.filter { !logits[$0].isNaN }
+            all.sort { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+            return Array(all.prefix(k))
+        }
+        var best: [Int] = []
+        best.reserveCapacity(k + 1)
+        logits.withUnsafeBufferPointer { values in
+            for i in 0..<values.count {
+                let v = values[i]
+                if v.isNaN || (best.count == k && !(v > values[best[k - 1]])) { continue }
+                var position = best.count
+                while position > 0 && values[best[position - 1]] < v { position -= 1 }
+                best.insert(i, at: position)
+                if best.count > k { best.removeLast() }
+            }
+        }
+        return best
+    }
+
     /// Picks the next token given the logits and the tokens so far (for the penalty).
     public mutating func sample(_ logits: [Float], history: [Int]) -> Int {
         var logits = logits
@@ -67,10 +93,9 @@ public struct Sampler: Sendable {
         if settings.temperature <= 0 { return Self.argmax(logits) }
 
         // Candidates sorted by logit, cut by top-k.
-        var candidates = Array(logits.indices)
         let k = settings.topK > 0 ? min(settings.topK, logits.count) : logits.count
-        candidates.sort { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
-        candidates = Array(candidates.prefix(k))
+        var candidates = Self.largest(logits, k)
+        guard !candidates.isEmpty else { return Self.argmax(logits) }
 
         // Probabilities (at temperature 1) for top-p and min-p.
         let maximum = logits[candidates[0]]

@@ -96,14 +96,16 @@ public final class Transformer: @unchecked Sendable {  // used by one session at
     }
 
     /// Gives the listeners of `point` the buffer's value and takes back what they leave.
-    @inline(__always)
-    func fire(_ point: HookPoint, _ buffer: FloatBuffer, _ shape: [Int], _ hooks: Hooks?) throws {
-        guard let hooks else { return }
+    /// Returns whether a listener changed it (an intervention), so that values computed from
+    /// it can be computed again.
+    @inline(__always) @discardableResult
+    func fire(_ point: HookPoint, _ buffer: FloatBuffer, _ shape: [Int], _ hooks: Hooks?) throws -> Bool {
+        guard let hooks else { return false }
         if hooks.stopRequested { throw GemmaError.interrupted }
-        guard hooks.isActive(point) else { return }
+        guard hooks.isActive(point) else { return false }
         var value = buffer.tensor(shape)
         hooks.fire(point, &value)
-        buffer.load(value)
+        return buffer.load(value)
     }
 }
 

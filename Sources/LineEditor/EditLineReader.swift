@@ -15,22 +15,31 @@ public final class EditLineReader: LineReader {
     public init(historyPath: String?, completer: Completer?) {
         self.historyPath = historyPath
         setlocale(LC_ALL, "")  // else libedit drops non-ASCII input
-        // Dots, brackets and quotes stay inside words, so `trace.la<TAB>` completes members
-        // and `"Notebooks/to<TAB>` completes paths.
-        clibedit_set_word_breaks(" \t\n(,=+-*/%<>[{:;!")
+        // Dots stay inside words, so `trace.la<TAB>` completes members. Quotes and `?` end a
+        // word: libedit puts a backslash before those when they are in a match (it quotes
+        // matches as shell words), so matches must never contain them.
+        clibedit_set_word_breaks(" \t\n\"'?(,=+-*/%<>[{:;!")
         activeCompleter = completer
         clibedit_configure("gemma-repl") { text, state in
             guard let text else { return nil }
             if state == 0 {
                 let word = String(cString: text)
-                let line = clibedit_line_buffer().map { String(cString: $0) } ?? word
-                pendingMatches = activeCompleter?(line, word) ?? []
+                pendingMatches = activeCompleter?(EditLineReader.textBeforeCursor() ?? word, word) ?? []
             }
             guard Int(state) < pendingMatches.count else { return nil }
             return strdup(pendingMatches[Int(state)])  // libedit frees it
         }
         stifle_history(2000)
         if let historyPath { _ = read_history(historyPath) }
+    }
+
+    /// The line being edited up to the cursor (libedit's `rl_point` counts bytes).
+    private static func textBeforeCursor() -> String? {
+        guard let buffer = clibedit_line_buffer() else { return nil }
+        let length = min(max(Int(clibedit_point()), 0), strlen(buffer))
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+            String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+        }
     }
 
     public func readLine(prompt: String) -> LineResult {

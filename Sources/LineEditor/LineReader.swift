@@ -20,7 +20,8 @@ public protocol LineReader: AnyObject {
     func saveHistory() -> String?
 }
 
-/// Completion: given the whole line and the word being completed, the candidate words.
+/// Completion: given the line up to the cursor and the word being completed (the end of that
+/// text, after the last word-break character), the words that may replace the word.
 public typealias Completer = (_ line: String, _ word: String) -> [String]
 
 public enum LineEditor {

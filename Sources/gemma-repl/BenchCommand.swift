@@ -16,17 +16,20 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .short, help: "Repetitions of each test.") var r = 3
     @Option(help: "Hook points to capture during pp (e.g. 'blocks.*.attn.hook_pattern') to measure the cost of capture.") var capture: String?
     @Flag(help: "Register a listener that does nothing on every hook point (the cost of hooks with nobody capturing).") var idleHooks = false
+    @Option(name: .customLong("kv-type"), help: "KV cache storage: f32 (exact, the default) or f16 (half the memory, llama.cpp's default).")
+    var kvType: String = "f32"
     @Flag(help: "Print one JSON object.") var json = false
 
     struct Result: Encodable {
         let model: String; let file_bytes: Int; let threads: Int
         let pp_tokens: Int; let tg_tokens: Int; let repetitions: Int
         let pp_tok_s: Double?; let pp_tok_s_all: [Double]; let tg_tok_s: Double?; let tg_tok_s_all: [Double]
-        let load_ms: Double; let peak_rss_mib: Double; let capture: String?; let idle_hooks: Bool
+        let load_ms: Double; let peak_rss_mib: Double; let capture: String?; let idle_hooks: Bool; let kv_type: String
     }
 
     func validate() throws {
         guard p >= 0, n >= 0, r >= 1 else { throw ValidationError("-p and -n must be 0 or more and -r at least 1") }
+        guard KVCacheType(rawValue: kvType) != nil else { throw ValidationError("--kv-type must be f32 or f16") }
     }
 
     func run() throws {
@@ -36,6 +39,7 @@ struct BenchCommand: ParsableCommand {
             let loadMs = Date().timeIntervalSince(started) * 1000
             let transformer = Transformer(model: model, threads: options.threadCount)
             let c = model.config
+            let cacheType = KVCacheType(rawValue: kvType) ?? .f32
             var random = SeededGenerator(seed: 1234)
             let vocab = c.vocabularySize
             let promptIds = (0..<min(p, c.contextLength)).map { _ in Int(random.next() % UInt64(vocab)) }
@@ -47,20 +51,28 @@ struct BenchCommand: ParsableCommand {
             }
             var ppRates: [Double] = [], tgRates: [Double] = []
             // One warm-up pass of each kind, not counted.
-            _ = try transformer.forward(Array(promptIds.prefix(8)) + [2], cache: KVCache(config: c, contextLength: 16))
+            _ = try transformer.forward(Array(promptIds.prefix(8)) + [2], cache: KVCache(config: c, contextLength: 16, type: cacheType))
             for _ in 0..<r {
                 if p > 0 {
-                    let cache = KVCache(config: c, contextLength: promptIds.count)
+                    let cache = KVCache(config: c, contextLength: promptIds.count, type: cacheType)
                     let t0 = Date()
                     if let capture {
-                        _ = try Tracer.run(transformer, tokens: promptIds, capture: HookSelector([capture]), budget: Int.max)
+                        // What Tracer.run does, with the logits of the last position only (as the
+                        // plain pass computes them), so the difference is the cost of capture.
+                        let selector = HookSelector([capture])
+                        if let unmatched = selector.unmatched(layers: c.layerCount).first { throw InspectError.unknownHook(unmatched) }
+                        var captured: [HookPoint: Tensor] = [:]
+                        let capturing = Hooks()
+                        for point in selector.points(layers: c.layerCount) { capturing.add(point) { point, value in captured[point] = value } }
+                        _ = try transformer.forward(promptIds, cache: cache, hooks: capturing)
+                        captured.removeAll()
                     } else {
                         _ = try transformer.forward(promptIds, cache: cache, hooks: hooks)
                     }
                     ppRates.append(Double(promptIds.count) / Date().timeIntervalSince(t0))
                 }
                 if n > 0 {
-                    let cache = KVCache(config: c, contextLength: min(c.contextLength, n + 1))
+                    let cache = KVCache(config: c, contextLength: min(c.contextLength, n + 1), type: cacheType)
                     var token = 2
                     let t0 = Date()
                     for _ in 0..<min(n, c.contextLength) {
@@ -76,7 +88,7 @@ struct BenchCommand: ParsableCommand {
             let result = Result(model: model.name, file_bytes: model.file.fileSize, threads: transformer.threads,
                                 pp_tokens: promptIds.count, tg_tokens: n, repetitions: r,
                                 pp_tok_s: median(ppRates), pp_tok_s_all: ppRates, tg_tok_s: median(tgRates), tg_tok_s_all: tgRates,
-                                load_ms: loadMs, peak_rss_mib: peakMiB, capture: capture, idle_hooks: idleHooks)
+                                load_ms: loadMs, peak_rss_mib: peakMiB, capture: capture, idle_hooks: idleHooks, kv_type: cacheType.rawValue)
             if json {
                 print(try jsonText(result))
                 return

@@ -109,13 +109,21 @@ final class REPLSession {
             print("gemma-repl: Gemma inference opened up. Model: \(model) (loaded on first use).")
             print("Type :help for help, ?name for help on a name, :quit or Ctrl-D to leave.")
         }
+        // The history is saved (atomically) after every input, so a killed session or a closed
+        // terminal loses nothing; an unwritable history file is one warning, not one per line.
+        var historyWarned = false
+        func persistHistory() {
+            guard let warning = reader.saveHistory(), !historyWarned else { return }
+            historyWarned = true
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         var buffer = ""
         while true {
             let prompt = buffer.isEmpty ? (color ? "\u{1}\u{1B}[1;36m\u{2}gemma>\u{1}\u{1B}[0m\u{2} " : "gemma> ") : "  ...> "
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if !buffer.isEmpty && !evaluate(buffer) { failures += 1 }
-                if let warning = reader.saveHistory() { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+                persistHistory()
                 if interactive { print("") }
                 return failures
             case .interrupted:
@@ -124,8 +132,9 @@ final class REPLSession {
             case .line(let line):
                 if buffer.isEmpty, let command = MetaCommand(line) {
                     reader.addHistory(line)
+                    persistHistory()
                     if !run(command) {
-                        if let warning = reader.saveHistory() { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+                        persistHistory()
                         return failures
                     }
                     continue
@@ -133,54 +142,10 @@ final class REPLSession {
                 buffer += buffer.isEmpty ? line : "\n" + line
                 if Interpreter.isIncomplete(buffer) { continue }
                 reader.addHistory(buffer)
+                persistHistory()
                 if !buffer.trimmingCharacters(in: .whitespaces).isEmpty && !evaluate(buffer) { failures += 1 }
                 buffer = ""
             }
-        }
-    }
-
-    // MARK: completion
-
-    static let metaCommands = [":help", ":vars", ":model", ":verbose", ":load", ":save", ":reset", ":quit", ":hooks"]
-
-    func complete(line: String, word: String) -> [String] {
-        if line.hasPrefix(":") && !line.contains(" ") { return Self.metaCommands.filter { $0.hasPrefix(word) } }
-        if line.hasPrefix(":load ") || line.hasPrefix(":save ") || line.hasPrefix(":model ") { return paths(word) }
-        // Inside a string: hook names or file paths.
-        let quotes = line.filter { $0 == "\"" }.count
-        if quotes % 2 == 1, let quote = word.lastIndex(of: "\"") ?? (word.hasPrefix("\"") ? word.startIndex : nil) {
-            let prefix = String(word[...quote])
-            let inside = String(word[word.index(after: quote)...])
-            var candidates: [String] = []
-            if inside.hasPrefix("b") || inside.hasPrefix("h") || inside.hasPrefix("l") {
-                let layers = workspace.loadedModel?.config.layerCount ?? 0
-                candidates = HookPoint.all(layers: layers).map(\.name).filter { $0.hasPrefix(inside) }
-            }
-            if candidates.isEmpty { candidates = paths(inside) }
-            return candidates.map { prefix + $0 }
-        }
-        var identifierStart = word.endIndex
-        while identifierStart > word.startIndex {
-            let previous = word[word.index(before: identifierStart)]
-            guard previous == "_" || previous.isLetter || previous.isNumber else { break }
-            identifierStart = word.index(before: identifierStart)
-        }
-        let base = String(word[..<identifierStart])
-        return interpreter.completions(for: line, cursor: line.count).map { base + $0 }
-    }
-
-    func paths(_ prefix: String) -> [String] {
-        let expanded = (prefix as NSString).expandingTildeInPath
-        let directory = prefix.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
-        let namePrefix = prefix.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
-        let shownDirectory = prefix.hasSuffix("/") ? prefix : (prefix as NSString).deletingLastPathComponent
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return [] }
-        return entries.filter { $0.hasPrefix(namePrefix) && !$0.hasPrefix(".") }.sorted().map { name in
-            var isDirectory: ObjCBool = false
-            let full = ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(name)
-            FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
-            let shown = shownDirectory.isEmpty ? name : (shownDirectory.hasSuffix("/") ? shownDirectory + name : shownDirectory + "/" + name)
-            return shown + (isDirectory.boolValue ? "/" : "")
         }
     }
 }

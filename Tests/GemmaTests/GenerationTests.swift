@@ -13,6 +13,7 @@ final class GenerationTests: XCTestCase {
     func testGreedyGenerationMatchesLlamaCpp() throws {
         let model = try defaultModel()
         let generator = Generator(transformer: Transformer(model: model, threads: 2))
+        var differences: [Double] = []
         for case_ in try Fixtures.jsonLines("generation_gemma3_270m.jsonl") {
             let prompt = case_["prompt"] as! String
             let promptIds = case_["prompt_ids"] as! [Int]
@@ -20,12 +21,17 @@ final class GenerationTests: XCTestCase {
             let margins = case_["top1_margins"] as! [Double]
             XCTAssertEqual(model.tokenizer.encode(prompt, addSpecial: true, parseSpecial: true), promptIds, prompt)
 
-            // The logits at the last prompt position, against llama.cpp's top 10. This model is
-            // very sensitive to how activations are rounded: an exact float64 implementation
-            // differs from llama.cpp by up to 0.4 here, and we by up to 0.74 (docs/fidelity.md).
+            // The logits at the last prompt position, against llama.cpp's top 10. No
+            // implementation short of ggml's exact summation order can match these closely: one
+            // activation landing on the other side of a rounding tie grows into a shift of up to
+            // ~0.9 by the last layer. llama.cpp's own AVX2 build misses these AVX-512 goldens by
+            // mean 0.22, max 0.91; we by mean 0.25, max 0.74 (docs/fidelity.md). The layer-by-layer
+            // agreement is checked tightly in Gemma3LayerTests.
             let logits = try Transformer(model: model, threads: 2).forward(promptIds, cache: KVCache(config: model.config, contextLength: 512))
             for pair in case_["top10_last_prompt"] as! [[Double]] {
-                XCTAssertEqual(Double(logits.data[Int(pair[0])]), pair[1], accuracy: 0.8, "\(prompt): token \(Int(pair[0]))")
+                let difference = abs(Double(logits.data[Int(pair[0])]) - pair[1])
+                XCTAssertLessThan(difference, 0.8, "\(prompt): token \(Int(pair[0]))")
+                differences.append(difference)
             }
 
             // Greedy steps agree up to the first near-tie (margin < 0.2), where either choice is right.
@@ -35,6 +41,10 @@ final class GenerationTests: XCTestCase {
                                                 cache: KVCache(config: model.config, contextLength: 512))
             XCTAssertEqual(result.generatedIds, Array(expected.prefix(comparable)), "\(prompt) (first \(comparable) steps)")
         }
+        // Mean over all 60 logits: ours 0.25; llama.cpp's AVX2 build 0.22; nudging llama.cpp's
+        // own embeddings by one ulp moves these logits by 0.23 on average (up to 0.84).
+        XCTAssertEqual(differences.count, 60)
+        XCTAssertLessThan(differences.reduce(0, +) / Double(max(differences.count, 1)), 0.35, "mean |difference|")
     }
 
     func testGenerationWritesEnglish() throws {
@@ -66,6 +76,20 @@ final class GenerationTests: XCTestCase {
         XCTAssertEqual(seen, [7, 8])
         var greedy = Sampler(SamplerSettings(temperature: 0, repetitionPenalty: 2))
         XCTAssertEqual(greedy.sample(logits, history: [7]), 8)  // 5 / 2 < 4.9
+    }
+
+    func testLargestLogitsEqualAFullSort() {
+        var random = SeededGenerator(seed: 7)
+        for size in [1, 10, 5000] {
+            // Few distinct values, so there are many ties; and a NaN.
+            var logits = (0..<size).map { _ in Float(random.next() % 50) / 4 }
+            if size > 1 { logits[size / 2] = .nan }
+            let sorted = logits.indices.filter { !logits[$0].isNaN }
+                .sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+            for k in [0, 1, 3, 40, size / 2, size] {
+                XCTAssertEqual(Sampler.largest(logits, k), Array(sorted.prefix(k)), "size \(size) k \(k)")
+            }
+        }
     }
 
     func testOllamaStoreLookup() throws {

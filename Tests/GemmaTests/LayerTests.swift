@@ -86,4 +86,48 @@ final class LayerTests: XCTestCase {
         let ablated = try transformer.forward(ids, cache: KVCache(config: model.config), hooks: hooks)
         XCTAssertGreaterThan(maxAbsDifference(plain.data, ablated.data), 1e-3)
     }
+
+    /// Watching the scores or the pattern leaves the output bit for bit as it was; changing them
+    /// flows on: a flat pre-cap score makes every visible key equally weighted, so z is the mean
+    /// of the visible values.
+    func testScoreAndPatternInterventionsFlowIntoZ() throws {
+        let model = try GemmaModel(path: Fixtures.path("tiny-gemma2-f32.gguf"))
+        let ids = Fixtures.sequences[7]!
+        let transformer = Transformer(model: model, threads: 2)
+        let plain = try transformer.forward(ids, cache: KVCache(config: model.config), logits: .all)
+
+        let watching = Hooks()
+        for point in [HookPoint.block(1, .scoresPrecap), .block(1, .attnScores), .block(1, .pattern)] {
+            watching.add(point) { _, _ in }
+        }
+        let watched = try transformer.forward(ids, cache: KVCache(config: model.config), hooks: watching, logits: .all)
+        XCTAssertEqual(plain.data, watched.data)
+
+        for point in [HookPoint.block(1, .scoresPrecap), .block(1, .attnScores)] {
+            let hooks = Hooks()
+            var pattern: Tensor?, values: Tensor?, z: Tensor?
+            hooks.add(point) { _, value in value.data = value.data.map { $0.isFinite ? 0 : $0 } }
+            hooks.add(.block(1, .pattern)) { _, value in pattern = value }
+            hooks.add(.block(1, .v)) { _, value in values = value }
+            hooks.add(.block(1, .z)) { _, value in z = value }
+            let changed = try transformer.forward(ids, cache: KVCache(config: model.config), hooks: hooks, logits: .all)
+            XCTAssertGreaterThan(maxAbsDifference(plain.data, changed.data), 1e-4, point.name)
+            let p = try XCTUnwrap(pattern), v = try XCTUnwrap(values), out = try XCTUnwrap(z)
+            let c = model.config
+            let n = ids.count
+            // Query position t of head 0 sees keys first...t, each with weight 1/(count).
+            for t in 0..<n {
+                var first = 0
+                if case let .local(window) = c.layerKinds[1] { first = max(0, t - window + 1) }
+                let count = t - first + 1
+                XCTAssertEqual(p.data[t * n + first], 1 / Float(count), accuracy: 1e-6, "\(point.name) t=\(t)")
+                for i in 0..<c.valueDim {
+                    var mean: Float = 0
+                    for j in first...t { mean += v.data[j * c.kvHeadCount * c.valueDim + i] }
+                    mean /= Float(count)
+                    XCTAssertEqual(out.data[t * c.headCount * c.valueDim + i], mean, accuracy: 1e-4 * max(1, abs(mean)))
+                }
+            }
+        }
+    }
 }

@@ -104,6 +104,31 @@ int ck_matmul(uint32_t type, int64_t n, const void *w, size_t row_bytes,
               int64_t row0, int64_t row1, const void *a, size_t a_bytes, int64_t m,
               float *out, int64_t out_stride);
 
+// MARK: attention over a KV cache (attention.c)
+
+/// Attention of `queries` query vectors (f32, already scaled, `query_stride` floats apart;
+/// typically the query heads of one KV head at one position) over `count` cached positions
+/// whose keys and values are stored as `kv_type` (0 = F32, 1 = F16) in rows `key_stride` /
+/// `value_stride` bytes apart. Per query: s_j = q . k_j, then cap * tanh(s_j / cap) when
+/// soft_cap > 0, p = softmax(s), out = sum_j p_j v_j (`value_dim` floats, rows `out_stride`
+/// apart). The softmax is streamed over blocks of keys with a running maximum and sum, so
+/// memory does not grow with `count`; results equal the two-pass softmax up to rounding.
+/// Returns 0, or -1 for an unsupported kv_type or a non-positive dimension.
+int ck_attention(uint32_t kv_type, int64_t head_dim, int64_t value_dim,
+                 const float *query, int64_t queries, int64_t query_stride,
+                 const void *keys, size_t key_stride, const void *values, size_t value_stride,
+                 int64_t count, float soft_cap, float *out, int64_t out_stride);
+
+/// out[j] = q . k_j for j in [0, count) (the raw scores of one query, for callers that keep
+/// whole rows). Returns 0, or -1 as ck_attention.
+int ck_attention_scores(uint32_t kv_type, int64_t head_dim, const float *query,
+                        const void *keys, size_t key_stride, int64_t count, float *out);
+
+/// out += sum_j weights[j] * v_j for j in [0, count), skipping zero weights. Returns 0, or -1
+/// as ck_attention.
+int ck_weighted_values(uint32_t kv_type, int64_t value_dim, const float *weights,
+                       const void *values, size_t value_stride, int64_t count, float *out);
+
 // MARK: dispatch
 
 /// The CPU features the active kernels use, e.g. "AVX2 FMA F16C", "NEON DOTPROD",

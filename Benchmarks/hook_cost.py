@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""The cost of hooks: a plain forward pass against one with an idle listener on every hook point
-and one capturing a pattern of hooks (every attention pattern by default).
+"""The cost of hooks: a plain forward pass against one with hook points nobody listens to, one
+with a do-nothing listener on every hook point, and one capturing a pattern of hooks (every
+attention pattern by default).
 
 Runs `gemma-repl bench --json -r 1` in the three modes in turn, round after round, so that all
 three see the same machine load, and prints the medians [min-max] of the prompt (pp) and, for
-idle hooks, the generation (tg) tokens/s with the ratio to the plain pass.
+the hook modes, the generation (tg) tokens/s with the ratio to the plain pass.
 
     python3 Benchmarks/hook_cost.py ~/.cache/gemma-repl/bench/gemma2-2b-shape-q4_0.gguf -p 512 -t 2
 
@@ -45,7 +46,9 @@ def main():
     if not args.gemma_repl.exists():
         parser.error(f"{args.gemma_repl} not found: swift build -c release first")
 
-    modes = {"plain": [], "idle hooks": ["--idle-hooks"], f"capture {args.capture}": ["--capture", args.capture]}
+    modes = {"plain": [], "idle hooks (nobody listening)": ["--idle-hooks"],
+             "do-nothing listener on every point": ["--listen-all"],
+             f"capture {args.capture}": ["--capture", args.capture]}
     pp = {mode: [] for mode in modes}
     tg = {mode: [] for mode in modes}
     for round_number in range(args.rounds):

@@ -15,7 +15,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .short, help: "Tokens for the tg test (0 skips it).") var n = 128
     @Option(name: .short, help: "Repetitions of each test.") var r = 3
     @Option(help: "Hook points to capture during pp (e.g. 'blocks.*.attn.hook_pattern') to measure the cost of capture.") var capture: String?
-    @Flag(help: "Register a listener that does nothing on every hook point (the cost of hooks with nobody capturing).") var idleHooks = false
+    @Flag(help: "Run with a hook set that nobody listens to (the cost of hook points with nobody listening).") var idleHooks = false
+    @Flag(help: "Register a listener that does nothing on every hook point (every value is handed out and taken back).") var listenAll = false
     @Option(name: .customLong("kv-type"), help: "KV cache storage: f32 (exact, the default) or f16 (half the memory, llama.cpp's default).")
     var kvType: String = "f32"
     @Flag(help: "Print one JSON object.") var json = false
@@ -24,7 +25,8 @@ struct BenchCommand: ParsableCommand {
         let model: String; let file_bytes: Int; let threads: Int
         let pp_tokens: Int; let tg_tokens: Int; let repetitions: Int
         let pp_tok_s: Double?; let pp_tok_s_all: [Double]; let tg_tok_s: Double?; let tg_tok_s_all: [Double]
-        let load_ms: Double; let peak_rss_mib: Double; let capture: String?; let idle_hooks: Bool; let kv_type: String
+        let load_ms: Double; let peak_rss_mib: Double; let capture: String?; let idle_hooks: Bool; let listen_all: Bool
+        let kv_type: String
     }
 
     func validate() throws {
@@ -44,10 +46,9 @@ struct BenchCommand: ParsableCommand {
             let vocab = c.vocabularySize
             let promptIds = (0..<min(p, c.contextLength)).map { _ in Int(random.next() % UInt64(vocab)) }
             var hooks: Hooks?
-            if idleHooks {
-                let h = Hooks()
-                for point in HookPoint.all(layers: c.layerCount) { h.add(point) { _, _ in } }
-                hooks = h
+            if idleHooks || listenAll { hooks = Hooks() }
+            if listenAll, let hooks {
+                for point in HookPoint.all(layers: c.layerCount) { hooks.add(point) { _, _ in } }
             }
             var ppRates: [Double] = [], tgRates: [Double] = []
             // One warm-up pass of each kind, not counted.
@@ -88,7 +89,7 @@ struct BenchCommand: ParsableCommand {
             let result = Result(model: model.name, file_bytes: model.file.fileSize, threads: transformer.threads,
                                 pp_tokens: promptIds.count, tg_tokens: n, repetitions: r,
                                 pp_tok_s: median(ppRates), pp_tok_s_all: ppRates, tg_tok_s: median(tgRates), tg_tok_s_all: tgRates,
-                                load_ms: loadMs, peak_rss_mib: peakMiB, capture: capture, idle_hooks: idleHooks, kv_type: cacheType.rawValue)
+                                load_ms: loadMs, peak_rss_mib: peakMiB, capture: capture, idle_hooks: idleHooks, listen_all: listenAll, kv_type: cacheType.rawValue)
             if json {
                 print(try jsonText(result))
                 return
@@ -101,8 +102,9 @@ struct BenchCommand: ParsableCommand {
                 guard !rates.isEmpty else { return }
                 print("| \(model.name) | \(size) | \(params) | CPU | \(transformer.threads) | \(test) | \(String(format: "%.2f ± %.2f", mean(rates), standardDeviation(rates))) |")
             }
-            row("pp\(promptIds.count)" + (capture != nil ? " +capture" : idleHooks ? " +hooks" : ""), ppRates)
-            row("tg\(n)" + (idleHooks ? " +hooks" : ""), tgRates)
+            let hookNote = listenAll ? " +listen-all" : idleHooks ? " +idle-hooks" : ""
+            row("pp\(promptIds.count)" + (capture != nil ? " +capture" : hookNote), ppRates)
+            row("tg\(n)" + hookNote, tgRates)
             print(String(format: "load %.1f ms, peak RSS %.1f MiB", loadMs, peakMiB))
         }
     }

@@ -69,6 +69,11 @@ let package = Package(
             ]
         ),
 
+        // MARK: fuzzing
+        /// The fuzz targets (GGUF reader, tokenizer, GNB language, .gnb notebooks) and a seeded
+        /// mutation fuzzer; scripts/fuzz links them into libFuzzer binaries, HostileTests runs them.
+        .target(name: "FuzzHarness", dependencies: ["GGUF", "SentencePiece", "GemmaLang", "Notebook"], path: "Fuzz/Harness"),
+
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
@@ -78,5 +83,8 @@ let package = Package(
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang"], exclude: ["Samples"]),
         .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
+        /// Hostile input and faults: broken models, fuzzing, NaN, memory, killed writers.
+        .testTarget(name: "HostileTests", dependencies: ["FuzzHarness", "Gemma", "GGUF", "SentencePiece", "GemmaLang",
+                                                         "Notebook", "gemma-repl"]),
     ]
 )

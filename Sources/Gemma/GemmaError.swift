@@ -4,6 +4,8 @@
 public enum GemmaError: Error, CustomStringConvertible, Equatable {
     case unsupportedArchitecture(file: String, found: String)
     case badHyperparameter(file: String, key: String, value: String, reason: String)
+    /// A metadata key that is missing or holds the wrong type (`tokenizer.ggml.scores` as integers).
+    case metadata(file: String, key: String, reason: String)
     case missingTensor(file: String, name: String)
     case tensorShape(file: String, name: String, expected: [Int], found: [Int])
     case tensorType(file: String, name: String, type: String)
@@ -15,6 +17,8 @@ public enum GemmaError: Error, CustomStringConvertible, Equatable {
     case ollama(path: String, reason: String)
     case interrupted
     case nonFinite(hook: String, index: Int)
+    /// The model would need more memory than the machine has free (checked before loading).
+    case insufficientMemory(file: String, estimate: MemoryEstimate, available: Int, source: String)
 
     public var description: String {
         switch self {
@@ -28,6 +32,8 @@ public enum GemmaError: Error, CustomStringConvertible, Equatable {
             return "\(file): tensor \(name) has shape \(found), expected \(expected)"
         case let .tensorType(file, name, type):
             return "\(file): tensor \(name) has type \(type), which gemma-repl cannot compute with"
+        case let .metadata(file, key, reason):
+            return "\(file): \(key): \(reason)"
         case let .vocabulary(file, reason):
             return "\(file): vocabulary: \(reason)"
         case let .promptTooLong(tokens, context):
@@ -44,6 +50,9 @@ public enum GemmaError: Error, CustomStringConvertible, Equatable {
             return "interrupted"
         case let .nonFinite(hook, index):
             return "\(hook) produced a NaN or infinite value (at flat index \(index))"
+        case let .insufficientMemory(file, estimate, available, source):
+            return "\(file): needs about \(MemoryEstimate.format(estimate.total)) (\(estimate.breakdown)), "
+                + "but only \(MemoryEstimate.format(available)) is available (\(source)); not loading it"
         }
     }
 }

@@ -28,6 +28,12 @@ extension ModelConfig {
         }
 
         let layers = try positive("layers", "block_count")
+        let blocks = presentBlocks(in: file)
+        guard layers <= blocks else {
+            throw GemmaError.badHyperparameter(
+                file: name, key: "\(arch).block_count", value: "\(layers)",
+                reason: blocks == 0 ? "the file has no block tensors (blk.N.*)" : "the file has tensors for blocks 0...\(blocks - 1) only")
+        }
         let width = try positive("d_model", "embedding_length")
         let ffn = try positive("ffn width", "feed_forward_length")
         let heads = try positive("heads", "attention.head_count")
@@ -94,7 +100,7 @@ extension ModelConfig {
 
         let queryScale: Float
         if layers == defaults.largeModelLayerCount {
-            queryScale = 1 / Float(width / heads).squareRoot()
+            queryScale = 1 / Float(max(1, width / heads)).squareRoot()
             note("query scale", queryScale, "1/sqrt(d_model/heads) (\(layers)-layer model)")
         } else {
             queryScale = 1 / Float(headDim).squareRoot()
@@ -116,6 +122,51 @@ extension ModelConfig {
             hasPostNorms: file.tensor(named: "blk.0.post_attention_norm.weight") != nil)
         note("qk norm", config.hasQKNorm, "(tensor blk.0.attn_q_norm.weight)")
         note("post norms", config.hasPostNorms, "(tensor blk.0.post_attention_norm.weight)")
+        try config.checkAgainstTensors(of: file, name: name)
         return (config, sources)
+    }
+
+    /// One more than the highest N of the `blk.N.*` tensors in the file.
+    static func presentBlocks(in file: GGUFFile) -> Int {
+        var blocks = 0
+        for tensor in file.tensors where tensor.name.hasPrefix("blk.") {
+            let number = tensor.name.dropFirst(4).prefix { $0 != "." }
+            if let block = Int(number), block >= 0, block < 1 << 24 { blocks = max(blocks, block + 1) }
+        }
+        return blocks
+    }
+
+    /// Compares the hyperparameters with the tensors the file holds, so that a wrong value is
+    /// reported by its key before any weight is read: the embedding's width and rows, and the
+    /// projections of block 0. (`ModelWeights.load` then checks every tensor.)
+    func checkAgainstTensors(of file: GGUFFile, name: String) throws {
+        let prefix = architecture + "."
+        if let embedding = file.tensor(named: "token_embd.weight"), embedding.shape.count == 2 {
+            guard embedding.shape[0] == modelWidth else {
+                throw GemmaError.badHyperparameter(
+                    file: name, key: prefix + "embedding_length", value: "\(modelWidth)",
+                    reason: "token_embd.weight has rows of \(embedding.shape[0]) (shape \(embedding.shape))")
+            }
+            guard embedding.shape[1] == vocabularySize else {
+                throw GemmaError.vocabulary(
+                    file: name, reason: "tokenizer.ggml.tokens has \(vocabularySize) entries but token_embd.weight has \(embedding.shape[1]) rows")
+            }
+        }
+        // Output widths of block 0's projections (GGUF shape [d_model, rows]). Which of two
+        // factors is wrong cannot be told, so the message names both keys.
+        let projections: [(tensor: String, factors: [(key: String, value: Int)])] = [
+            ("attn_q.weight", [("attention.head_count", headCount), ("attention.key_length", headDim)]),
+            ("attn_k.weight", [("attention.head_count_kv", kvHeadCount), ("attention.key_length", headDim)]),
+            ("attn_v.weight", [("attention.head_count_kv", kvHeadCount), ("attention.value_length", valueDim)]),
+            ("ffn_gate.weight", [("feed_forward_length", feedForwardWidth)]),
+        ]
+        for (tensor, factors) in projections {
+            let rows = factors.reduce(1) { $0 * $1.value }
+            guard let info = file.tensor(named: "blk.0." + tensor), info.shape.count == 2, info.shape[1] != rows else { continue }
+            throw GemmaError.badHyperparameter(
+                file: name, key: factors.map { prefix + $0.key }.joined(separator: " × "),
+                value: factors.map { "\($0.value)" }.joined(separator: " × ") + (factors.count > 1 ? " = \(rows)" : ""),
+                reason: "blk.0.\(tensor) has \(info.shape[1]) rows (shape \(info.shape))")
+        }
     }
 }

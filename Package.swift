@@ -83,6 +83,8 @@ let package = Package(
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang"], exclude: ["Samples"]),
         .testTarget(name: "CLITests", dependencies: ["gemma-repl"]),
+        .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
+        .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect"]),
         /// Hostile input and faults: broken models, fuzzing, NaN, memory, killed writers.
         .testTarget(name: "HostileTests", dependencies: ["FuzzHarness", "Gemma", "GGUF", "SentencePiece", "GemmaLang",
                                                          "Notebook", "gemma-repl"]),

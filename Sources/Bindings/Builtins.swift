@@ -7,8 +7,15 @@ import GemmaLang
 import Inspect
 
 extension Workspace {
-    /// Token ids from a string (tokenized with BOS and special tokens), a Tokens value or a list of ids.
-    func tokenIds(_ value: Value, function: String) throws -> (ids: [Int], prompt: String?) {
+    /// Token ids from a string (tokenized with BOS and special tokens), a Tokens value or a list
+    /// of ids; none at all is an error unless `allowEmpty`.
+    func tokenIds(_ value: Value, function: String, allowEmpty: Bool = false) throws -> (ids: [Int], prompt: String?) {
+        let result = try anyTokenIds(value, function: function)
+        guard allowEmpty || !result.ids.isEmpty else { throw GemmaLangError.message("\(function)(): the prompt has no tokens") }
+        return result
+    }
+
+    private func anyTokenIds(_ value: Value, function: String) throws -> (ids: [Int], prompt: String?) {
         let model = try transformer().model
         switch value {
         case .string(let text): return (model.tokenizer.encode(text, addSpecial: true, parseSpecial: true), text)
@@ -57,7 +64,7 @@ extension Workspace {
                 return .object(TokensObject(ids, model: model))
             },
             native("detokenize(ids)", "Text of token ids (a list or Tokens).") { [self] args, _ in
-                .string(try transformer().model.tokenizer.decode(try tokenIds(try args.value(0, name: "ids"), function: "detokenize").ids))
+                .string(try transformer().model.tokenizer.decode(try tokenIds(try args.value(0, name: "ids"), function: "detokenize", allowEmpty: true).ids))
             },
             native("run(prompt, hooks: \"*\", caps: true, ablate: nil, mean_ablate: false, steer: nil)",
                    """
@@ -69,22 +76,37 @@ extension Workspace {
                 let (ids, prompt) = try tokenIds(try args.value(0, name: "prompt"), function: "run")
                 let patterns = try stringList(try args.optional(1, name: "hooks"), function: "run", argument: "hooks") ?? ["*"]
                 let hooks = Hooks()
-                if let ablate = try args.optional(3, name: "ablate"), ablate.listItems != nil {
+                let c = transformer.model.config
+                if let ablate = try args.optional(3, name: "ablate"), !isNil(ablate) {
                     let mean = try args.bool(4, name: "mean_ablate", default: false)
-                    for pair in ablate.listItems ?? [] {
-                        guard let items = pair.listItems, items.count == 2, let layer = items[0].numberValue, let head = items[1].numberValue else {
+                    guard let pairs = ablate.listItems else { throw GemmaLangError.message("run(): ablate takes [[layer, head], …], got \(ablate.typeName)") }
+                    for pair in pairs {
+                        guard let items = pair.listItems, items.count == 2 else {
                             throw GemmaLangError.message("run(): ablate takes [[layer, head], …]")
                         }
-                        if mean { Intervention.meanAblateHead(hooks, layer: Int(layer), head: Int(head)) }
-                        else { Intervention.zeroAblateHead(hooks, layer: Int(layer), head: Int(head)) }
+                        let layer = try integer(items[0], "run(): an ablated layer"), head = try integer(items[1], "run(): an ablated head")
+                        guard layer >= 0, layer < c.layerCount else { throw GemmaLangError.message("run(): ablate: layer \(layer) is outside 0..<\(c.layerCount)") }
+                        guard head >= 0, head < c.headCount else { throw GemmaLangError.message("run(): ablate: head \(head) is outside 0..<\(c.headCount)") }
+                        if mean { Intervention.meanAblateHead(hooks, layer: layer, head: head) }
+                        else { Intervention.zeroAblateHead(hooks, layer: layer, head: head) }
                     }
                 }
-                if let steer = try args.optional(5, name: "steer"), case .map(let box) = steer {
-                    guard let hookName = box["hook"]?.stringValue, let point = HookPoint(name: hookName),
-                          let vector = box["vector"]?.objectValue as? TensorObject else {
-                        throw GemmaLangError.message("run(): steer takes {hook: \"blocks.N.hook_resid_post\", vector: tensor, scale: 1}")
+                if let steer = try args.optional(5, name: "steer"), !isNil(steer) {
+                    let usage = "run(): steer takes {hook: \"blocks.N.hook_resid_post\", vector: tensor, scale: 1}"
+                    guard case .map(let box) = steer, let hookName = box["hook"]?.stringValue,
+                          let vector = box["vector"]?.objectValue as? TensorObject else { throw GemmaLangError.message(usage) }
+                    guard let point = HookSelector([hookName]).points(layers: c.layerCount).first, !hookName.contains("*") else {
+                        throw GemmaLangError.message("run(): steer: \(hookName) is not a hook point of this model (see hooks())")
                     }
-                    try Intervention.addSteering(hooks, at: point, vector: vector.tensor.data, scale: Float(box["scale"]?.numberValue ?? 1))
+                    let width = point.shape(c, positions: 1).last ?? 0
+                    guard vector.tensor.count == width else {
+                        throw GemmaLangError.message("run(): steer: the vector has \(vector.tensor.count) values; \(hookName) has \(width) per position")
+                    }
+                    let scale = try box["scale"].map { value -> Double in
+                        guard let n = value.numberValue else { throw GemmaLangError.message("run(): steer: scale must be a number, got \(value.typeName)") }
+                        return n
+                    } ?? 1
+                    try Intervention.addSteering(hooks, at: point, vector: vector.tensor.data, scale: Float(scale))
                 }
                 let saved = transformer.options
                 transformer.options.softCaps = try args.bool(2, name: "caps", default: true)
@@ -123,9 +145,9 @@ extension Workspace {
                 guard layer >= 0, layer < transformer.model.config.layerCount else {
                     throw GemmaLangError.message("attention(): layer \(layer) is outside 0..<\(transformer.model.config.layerCount)")
                 }
-                let head = try args.optional(2, name: "head").flatMap { $0.numberValue.map { Int($0) } }
+                let head = try optionalInt(args, 2, name: "head")
                 let trace = try Tracer.run(transformer, tokens: ids, capture: HookSelector(["blocks.\(layer).attn.hook_pattern"]), budget: captureBudget)
-                return .object(AttentionMapObject(map: try AttentionMap(trace: trace, layer: layer), head: head, workspace: self))
+                return .object(try AttentionMapObject(map: try AttentionMap(trace: trace, layer: layer), head: head, workspace: self))
             },
             native("softcaps(prompt, threshold: 0.1)", "What the soft-caps did: values bent, largest before the cap, KL, and a run without caps compared.") { [self] args, _ in
                 let (ids, _) = try tokenIds(try args.value(0, name: "prompt"), function: "softcaps")
@@ -148,7 +170,12 @@ extension Workspace {
                 let corrupted = try tokenIds(try args.value(1, name: "corrupted"), function: "patch").ids
                 func token(_ index: Int, _ name: String) throws -> Int {
                     let value = try args.value(index, name: name)
-                    if let n = value.numberValue { return Int(n) }
+                    if value.numberValue != nil {
+                        let id = try integer(value, "patch(): '\(name)'")
+                        let vocabulary = transformer.model.config.vocabularySize
+                        guard id >= 0, id < vocabulary else { throw GemmaLangError.message("patch(): '\(name)' token \(id) is outside 0..<\(vocabulary)") }
+                        return id
+                    }
                     let ids = try tokenIds(value, function: "patch").ids.filter { $0 != transformer.model.tokenizer.specialTokens.bos }
                     guard ids.count == 1 else { throw GemmaLangError.message("patch(): '\(name)' must be one token, got \(ids.count)") }
                     return ids[0]

@@ -101,7 +101,7 @@ public final class StepperObject: HostObject {
     deinit { stepper.cancel() }
     public var typeName: String { "Stepper" }
     public var memberNames: [String] { ["next", "step", "run", "break_at", "value", "generated", "done", "stop"] }
-    public var shortDescription: String { "Stepper(" + (last?.stage ?? "not started") + ")" }
+    public var shortDescription: String { "Stepper(" + (stepper.finished ? "finished" : last?.stage ?? "not started") + ")" }
     public func display(width: Int) -> String {
         if let error = stepper.error { return "stopped with an error: \(error)" }
         if stepper.finished { return "finished; generated: \(stepper.generated)" }

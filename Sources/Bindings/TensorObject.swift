@@ -96,11 +96,13 @@ public final class TensorObject: HostObject {
         }
         case "reshape": return method("reshape(dims...)", "The same values with another shape.") { args, _ in
             let dims = try args.rest(from: 0).map { value -> Int in
-                guard let n = value.numberValue, n >= 0, n == n.rounded() else { throw GemmaLangError.message("reshape(): dimensions must be whole numbers") }
-                return Int(n)
+                let n = try integer(value, "reshape(): dimensions")
+                guard n >= 0 else { throw GemmaLangError.message("reshape(): dimensions must be 0 or more, got \(n)") }
+                return n
             }
-            guard dims.reduce(1, *) == t.count else {
-                throw GemmaLangError.message("reshape(): \(dims) holds \(dims.reduce(1, *)) values, the tensor has \(t.count)")
+            let size = dims.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            guard size == t.count else {
+                throw GemmaLangError.message("reshape(): \(dims) holds \(size == Int.max ? "too many" : String(size)) values, the tensor has \(t.count)")
             }
             return .object(TensorObject(Tensor(shape: dims, data: t.data)))
         }
@@ -125,32 +127,36 @@ public final class TensorObject: HostObject {
         return .makeList((0..<t.shape[0]).map { nestedList(t.rows($0 ..< $0 + 1).reshaped(Array(t.shape.dropFirst()))) })
     }
 
+    /// `t[i]`: the interpreter hands single subscripts here, not to `index(items:)`.
+    public func index(_ index: Value, interpreter: Interpreter) throws -> Value {
+        try self.index(items: [.value(index)], interpreter: interpreter)
+    }
+
     public func index(items: [IndexItem], interpreter: Interpreter) throws -> Value {
         var current = tensor
         var axisDropped = 0
         for (axis, item) in items.enumerated() {
             let dim = axis - axisDropped
             guard dim < current.shape.count else { throw GemmaLangError.message("too many indices for a tensor of shape \(shapeText)") }
-            current = try Self.select(current, axis: dim, item)
+            current = try Self.select(current, axis: dim, item, reportedAxis: axis)
             if case .value = item { axisDropped += 1 }
         }
         if current.shape.isEmpty { return .number(Double(current.data[0])) }
         return .object(TensorObject(current, workspace: workspace))
     }
 
-    /// Selects along one axis: an index (drops the axis) or a slice (keeps it).
-    static func select(_ t: Tensor, axis: Int, _ item: IndexItem) throws -> Tensor {
+    /// Selects along one axis: an index (drops the axis) or a slice (keeps it). Errors name
+    /// `reportedAxis`, the axis of the tensor the script indexed.
+    static func select(_ t: Tensor, axis: Int, _ item: IndexItem, reportedAxis: Int? = nil) throws -> Tensor {
         let n = t.shape[axis]
         let outer = t.shape[..<axis].reduce(1, *)
         let inner = t.shape[(axis + 1)...].reduce(1, *)
         var picks: [Int]
         switch item {
         case .value(let value):
-            guard let number = value.numberValue, number == number.rounded() else {
-                throw GemmaLangError.message("tensor index must be a whole number, got \(value.typeName)")
-            }
-            let i = Int(number) < 0 ? n + Int(number) : Int(number)
-            guard i >= 0, i < n else { throw GemmaLangError.message("index \(Int(number)) is outside 0..<\(n) on axis \(axis)") }
+            let number = try integer(value, "tensor index")
+            let i = number < 0 ? n + number : number
+            guard i >= 0, i < n else { throw GemmaLangError.message("index \(number) is outside 0..<\(n) on axis \(reportedAxis ?? axis)") }
             picks = [i]
         case let .slice(start, end, step):
             let step = step ?? 1

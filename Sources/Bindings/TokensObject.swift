@@ -48,13 +48,18 @@ public final class TokensObject: HostObject {
         }
     }
 
+    /// `tokens[i]`: the interpreter hands single subscripts here, not to `index(items:)`.
+    public func index(_ index: Value, interpreter: Interpreter) throws -> Value {
+        try self.index(items: [.value(index)], interpreter: interpreter)
+    }
+
     public func index(items: [IndexItem], interpreter: Interpreter) throws -> Value {
         guard items.count == 1 else { throw GemmaLangError.message("Tokens take one index") }
         switch items[0] {
         case .value(let value):
-            guard let n = value.numberValue, n == n.rounded() else { throw GemmaLangError.message("token index must be a whole number") }
-            let i = Int(n) < 0 ? ids.count + Int(n) : Int(n)
-            guard i >= 0, i < ids.count else { throw GemmaLangError.message("index \(Int(n)) is outside 0..<\(ids.count)") }
+            let n = try integer(value, "token index")
+            let i = n < 0 ? ids.count + n : n
+            guard i >= 0, i < ids.count else { throw GemmaLangError.message("token index \(n) is outside 0..<\(ids.count)") }
             return .number(Double(ids[i]))
         case .slice:
             let selected = try TensorObject.select(Tensor(shape: [ids.count], data: ids.map(Float.init)), axis: 0, items[0])

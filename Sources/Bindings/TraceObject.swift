@@ -59,7 +59,10 @@ public final class TraceObject: HostObject {
     public func index(_ index: Value, interpreter: Interpreter) throws -> Value {
         guard let name = index.stringValue else { throw GemmaLangError.message("index a trace with a hook name, e.g. trace[\"blocks.0.hook_resid_post\"]") }
         guard let tensor = trace[name] else {
-            if HookPoint(name: name) == nil { throw GemmaLangError.message("\(name) is not a hook name (see model.hooks)") }
+            guard let point = HookPoint(name: name) else { throw GemmaLangError.message("\(name) is not a hook name (see hooks())") }
+            if case let .block(layer, _) = point, layer >= trace.config.layerCount {
+                throw GemmaLangError.message("\(name): layer \(layer) is outside 0..<\(trace.config.layerCount)")
+            }
             throw GemmaLangError.message("\(name) was not captured in this trace (run(prompt, hooks: [\"\(name)\"]))")
         }
         return .object(TensorObject(tensor, name: name, workspace: workspace))
@@ -78,8 +81,8 @@ public final class TraceObject: HostObject {
         }
         case "attention": return method("attention(layer, head: nil)", "The attention map of a head, or the mean over heads.") { [self] args, _ in
             let layer = try args.int(0, name: "layer")
-            let head = try args.optional(1, name: "head").flatMap { $0.numberValue.map { Int($0) } }
-            return .object(AttentionMapObject(map: try AttentionMap(trace: trace, layer: layer), head: head, workspace: workspace))
+            let head = try optionalInt(args, 1, name: "head")
+            return .object(try AttentionMapObject(map: try AttentionMap(trace: trace, layer: layer), head: head, workspace: workspace))
         }
         case "top": return method("top(k: 5)", "The likeliest next tokens after the prompt.") { [self] args, _ in
             .object(TextObject(typeName: "TopTokens", text: topBars(try args.int(0, name: "k", default: 5), width: workspace.width)))
@@ -150,13 +153,13 @@ public final class AttentionObject: HostObject {
         }
         switch name {
         case "head": return method("head(h)", "Head h's attention map.") { [self] args, _ in
-            .object(AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: try args.int(0, name: "h"), workspace: owner.workspace))
+            .object(try AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: try args.int(0, name: "h"), workspace: owner.workspace))
         }
         case "mean": return method("mean()", "The attention map averaged over heads.") { [self] _, _ in
-            .object(AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: nil, workspace: owner.workspace))
+            .object(try AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: nil, workspace: owner.workspace))
         }
         case "map": return method("map()", "Every head of the layer, side by side.") { [self] _, _ in
-            .object(AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: nil, workspace: owner.workspace, grid: true))
+            .object(try AttentionMapObject(map: try AttentionMap(trace: owner.trace, layer: layer), head: nil, workspace: owner.workspace, grid: true))
         }
         default: return nil
         }
@@ -170,7 +173,10 @@ public final class AttentionMapObject: HostObject {
     let grid: Bool
     let workspace: Workspace
 
-    init(map: AttentionMap, head: Int?, workspace: Workspace, grid: Bool = false) {
+    init(map: AttentionMap, head: Int?, workspace: Workspace, grid: Bool = false) throws {
+        if let head, head < 0 || head >= map.heads {
+            throw GemmaLangError.message("head \(head) is outside 0..<\(map.heads)")
+        }
         self.map = map
         self.head = head
         self.grid = grid
@@ -208,7 +214,8 @@ public final class AttentionMapObject: HostObject {
         if path.lowercased().hasSuffix(".png") {
             try map.png(head: grid ? nil : head, to: path)
         } else if path.lowercased().hasSuffix(".svg") {
-            let svg = grid ? SVGRenderer.render(grid: try map.grid(), columns: min(map.heads, 4)) : try map.svg(head: head ?? (map.heads == 1 ? 0 : nil))
+            // Without a head this object is the mean over heads (as displayed), not the grid.
+            let svg = grid ? SVGRenderer.render(grid: try map.grid(), columns: min(map.heads, 4)) : SVGRenderer.render(try map.heatmap(head: head))
             try AtomicFile.write(Array(svg.utf8), to: path)
         } else {
             throw GemmaLangError.message("save(): \(path): use a .svg or .png file name")

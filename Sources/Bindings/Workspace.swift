@@ -85,6 +85,26 @@ func method(_ signature: String, _ help: String, _ body: @escaping (Arguments, I
     })
 }
 
+/// Whether a script value is `nil`.
+func isNil(_ value: Value) -> Bool {
+    if case .null = value { return true }
+    return false
+}
+
+/// An optional whole-number argument: nil when it is absent or nil.
+func optionalInt(_ arguments: Arguments, _ index: Int, name: String) throws -> Int? {
+    guard let value = try arguments.optional(index, name: name), !isNil(value) else { return nil }
+    return try arguments.int(index, name: name)
+}
+
+/// A whole number from a script value (list items, subscripts), or an error naming `what`.
+func integer(_ value: Value, _ what: String) throws -> Int {
+    guard let n = value.numberValue, n.isFinite, n == n.rounded(), abs(n) < 9e15 else {
+        throw GemmaLangError.message("\(what) must be a whole number, got \(value.numberValue.map { formatNumber($0) } ?? value.typeName)")
+    }
+    return Int(n)
+}
+
 /// A list of numbers as a language list.
 func numbers(_ values: [Float]) -> Value { .makeList(values.map { .number(Double($0)) }) }
 func numbers(_ values: [Int]) -> Value { .makeList(values.map { .number(Double($0)) }) }

@@ -22,6 +22,7 @@ public struct LogitLens: Sendable {
     public static func run(_ transformer: Transformer, tokens: [Int], k: Int = 5) throws -> LogitLens {
         let model = transformer.model
         let c = model.config
+        guard k >= 1 else { throw InspectError.mismatch("the logit lens needs k of 1 or more, got \(k)") }
         let trace = try Tracer.run(transformer, tokens: tokens, capture: HookSelector(["hook_embed", "blocks.*.hook_resid_post"]))
         var residuals: [(String, Tensor)] = [("embed", try trace.value(.embed))]
         for layer in 0..<c.layerCount { residuals.append(("\(layer)", try trace.value(.block(layer, .residPost)))) }

@@ -35,15 +35,49 @@ public struct Stop: Sendable {
     }
 }
 
+/// A stepping session. The forward pass runs on a worker thread that holds only the session's
+/// state (`StepperSession`), so dropping a Stepper midway cancels it and the thread ends.
 public final class Stepper: @unchecked Sendable {  // driven from one thread; the worker hands over through semaphores
     public enum Granularity: Sendable { case stage, hook }
 
-    public let transformer: Transformer
-    public private(set) var tokens: [Int]
-    public var breakpoints: HookSelector?
-    public private(set) var finished = false
-    public private(set) var error: Error?
-    public private(set) var generated: [Int] = []
+    private let session: StepperSession
+
+    public init(_ transformer: Transformer, prompt: [Int], maxTokens: Int = 1, sampler: SamplerSettings = SamplerSettings()) {
+        session = StepperSession(transformer, prompt: prompt, maxTokens: maxTokens, sampler: sampler)
+    }
+
+    deinit { session.cancel() }
+
+    public var transformer: Transformer { session.transformer }
+    public var tokens: [Int] { session.tokens }
+    public var breakpoints: HookSelector? {
+        get { session.breakpoints }
+        set { session.breakpoints = newValue }
+    }
+    public var finished: Bool { session.finished }
+    public var error: Error? { session.error }
+    public var generated: [Int] { session.generated }
+
+    /// Advances to the next stop (a stage, or every hook point with `.hook`). Nil when done.
+    public func next(_ granularity: Granularity = .stage) -> Stop? { session.next(granularity) }
+
+    /// Runs to the next breakpoint (or the end). Nil when done.
+    public func continueRun() -> Stop? { session.continueRun() }
+
+    /// Stops the session; the worker thread ends.
+    public func cancel() { session.cancel() }
+}
+
+/// The state the worker thread shares with the caller.
+final class StepperSession: @unchecked Sendable {  // the caller and the worker take turns through semaphores
+    typealias Granularity = Stepper.Granularity
+
+    let transformer: Transformer
+    private(set) var tokens: [Int]
+    var breakpoints: HookSelector?
+    private(set) var finished = false
+    private(set) var error: Error?
+    private(set) var generated: [Int] = []
     let maxTokens: Int
     var sampler: Sampler
     let cache: KVCache
@@ -54,11 +88,11 @@ public final class Stepper: @unchecked Sendable {  // driven from one thread; th
     private var granularity = Granularity.stage
     private var runToBreakpoint = false
     private var hooks = Hooks()
-    private var worker: Thread?
+    private var started = false
     private var lastNorm: Float?
     private var step = 0
 
-    public init(_ transformer: Transformer, prompt: [Int], maxTokens: Int = 1, sampler: SamplerSettings = SamplerSettings()) {
+    init(_ transformer: Transformer, prompt: [Int], maxTokens: Int, sampler: SamplerSettings) {
         self.transformer = transformer
         self.tokens = prompt
         self.maxTokens = maxTokens
@@ -66,24 +100,19 @@ public final class Stepper: @unchecked Sendable {  // driven from one thread; th
         self.cache = KVCache(config: transformer.model.config, contextLength: min(transformer.model.config.contextLength, prompt.count + maxTokens + 1))
     }
 
-    deinit { cancel() }
-
-    /// Advances to the next stop (a stage, or every hook point with `.hook`). Nil when done.
-    public func next(_ granularity: Granularity = .stage) -> Stop? {
+    func next(_ granularity: Granularity) -> Stop? {
         self.granularity = granularity
         runToBreakpoint = false
         return advance()
     }
 
-    /// Runs to the next breakpoint (or the end). Nil when done.
-    public func continueRun() -> Stop? {
+    func continueRun() -> Stop? {
         runToBreakpoint = true
         return advance()
     }
 
-    /// Stops the session; the worker thread ends.
-    public func cancel() {
-        guard let _ = worker, !finished else { return }
+    func cancel() {
+        guard started, !finished else { return }
         hooks.requestStop()
         finished = true
         toWorker.signal()
@@ -91,7 +120,7 @@ public final class Stepper: @unchecked Sendable {  // driven from one thread; th
 
     private func advance() -> Stop? {
         guard !finished else { return nil }
-        if worker == nil { start() } else { toWorker.signal() }
+        if started { toWorker.signal() } else { start() }
         toCaller.wait()
         if finished { return nil }
         return current
@@ -102,9 +131,10 @@ public final class Stepper: @unchecked Sendable {  // driven from one thread; th
         for point in HookPoint.all(layers: c.layerCount) {
             hooks.add(point) { [unowned self] point, value in self.arrive(point, value) }
         }
-        let thread = Thread { self.work() }  // the worker keeps the session alive until it ends
+        // The thread holds the session until it ends; nothing holds the thread (no cycle).
+        let thread = Thread { self.work() }
         thread.stackSize = 16 << 20
-        worker = thread
+        started = true
         thread.start()
     }
 
@@ -167,6 +197,7 @@ public final class Stepper: @unchecked Sendable {  // driven from one thread; th
 
     private func work() {
         do {
+            guard !tokens.isEmpty else { throw InspectError.mismatch("the prompt has no tokens") }
             var input = tokens
             while true {
                 let logits = try transformer.forward(input, cache: cache, hooks: hooks)

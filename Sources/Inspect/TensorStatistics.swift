@@ -31,8 +31,24 @@ extension Tensor {
 
     /// The `k` largest values with their flat indices, largest first (ties: lowest index).
     public func topK(_ k: Int) -> [(index: Int, value: Float)] {
-        let order = data.indices.sorted { data[$0] > data[$1] || (data[$0] == data[$1] && $0 < $1) }
-        return order.prefix(max(0, k)).map { ($0, data[$0]) }
+        let k = min(max(0, k), data.count)
+        guard k > 0 else { return [] }
+        // One pass keeping the best k in order: O(n·k) with small k, no sort of the whole
+        // vocabulary (262,144 logits). NaN never enters.
+        var best: [(index: Int, value: Float)] = []
+        best.reserveCapacity(k + 1)
+        data.withUnsafeBufferPointer { values in
+            for i in 0..<values.count {
+                let v = values[i]
+                if best.count == k, !(v > best[k - 1].value) { continue }
+                if v.isNaN { continue }
+                var position = best.count
+                while position > 0 && best[position - 1].value < v { position -= 1 }
+                best.insert((i, v), at: position)
+                if best.count > k { best.removeLast() }
+            }
+        }
+        return best
     }
 
     /// Counts of values in `bins` equal-width bins between the finite minimum and maximum.

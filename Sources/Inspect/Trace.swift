@@ -121,6 +121,7 @@ public enum Tracer {
                            budget: Int = defaultBudget, interventions: Hooks? = nil) throws -> Trace {
         let model = transformer.model
         let c = model.config
+        guard !tokens.isEmpty else { throw InspectError.mismatch("the prompt has no tokens") }
         if let unmatched = selector.unmatched(layers: c.layerCount).first { throw InspectError.unknownHook(unmatched) }
         let points = selector.points(layers: c.layerCount)
         let (bytes, largest) = estimate(points, config: c, positions: tokens.count)

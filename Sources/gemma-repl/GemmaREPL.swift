@@ -8,7 +8,7 @@ struct GemmaREPL: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemma-repl",
         abstract: "Run Gemma models on the CPU and look inside every step of inference.",
-        subcommands: [REPLCommand.self, InfoCommand.self, TokenizeCommand.self, LogitsCommand.self, GenerateCommand.self, DumpCommand.self, BenchCommand.self],
+        subcommands: [REPLCommand.self, RunCommand.self, InfoCommand.self, TokenizeCommand.self, LogitsCommand.self, GenerateCommand.self, DumpCommand.self, BenchCommand.self],
         defaultSubcommand: REPLCommand.self)
 }
 

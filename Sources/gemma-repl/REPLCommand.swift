@@ -27,7 +27,9 @@ struct REPLCommand: ParsableCommand {
             if !ok { throw ExitCode.failure }
             return
         }
-        session.loop()
+        let failures = session.loop()
+        // Piped scripts report failure like a script interpreter does.
+        if failures > 0 && isatty(STDIN_FILENO) == 0 { throw ExitCode.failure }
     }
 }
 
@@ -94,7 +96,10 @@ final class REPLSession {
         return result.diagnostics.isEmpty
     }
 
-    func loop() {
+    /// Reads and evaluates until end of input; returns how many inputs failed.
+    @discardableResult
+    func loop() -> Int {
+        var failures = 0
         let interactive = isatty(STDIN_FILENO) != 0
         let reader = LineEditor.make(historyPath: LineEditor.defaultHistoryPath()) { [unowned self] line, word in
             complete(line: line, word: word)
@@ -109,10 +114,10 @@ final class REPLSession {
             let prompt = buffer.isEmpty ? (color ? "\u{1}\u{1B}[1;36m\u{2}gemma>\u{1}\u{1B}[0m\u{2} " : "gemma> ") : "  ...> "
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
-                if !buffer.isEmpty { evaluate(buffer) }
+                if !buffer.isEmpty && !evaluate(buffer) { failures += 1 }
                 if let warning = reader.saveHistory() { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
                 if interactive { print("") }
-                return
+                return failures
             case .interrupted:
                 buffer = ""
                 continue
@@ -121,14 +126,14 @@ final class REPLSession {
                     reader.addHistory(line)
                     if !run(command) {
                         if let warning = reader.saveHistory() { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-                        return
+                        return failures
                     }
                     continue
                 }
                 buffer += buffer.isEmpty ? line : "\n" + line
                 if Interpreter.isIncomplete(buffer) { continue }
                 reader.addHistory(buffer)
-                if !buffer.trimmingCharacters(in: .whitespaces).isEmpty { evaluate(buffer) }
+                if !buffer.trimmingCharacters(in: .whitespaces).isEmpty && !evaluate(buffer) { failures += 1 }
                 buffer = ""
             }
         }

@@ -3,30 +3,9 @@ import Foundation
 import XCTest
 
 final class CLITests: XCTestCase {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/reference")
-
-    func fixture(_ name: String) -> String { Self.fixtures.appendingPathComponent(name).path }
-
-    /// Runs the built gemma-repl (beside the test bundle) and returns status, stdout, stderr.
+    func fixture(_ name: String) -> String { CLI.fixture(name) }
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var binary = products.appendingPathComponent("gemma-repl")
-        if !FileManager.default.fileExists(atPath: binary.path) {
-            binary = products.deletingLastPathComponent().appendingPathComponent("gemma-repl")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try CLI.run(arguments, environment: environment)
     }
 
     func testInfoOnEveryReferenceModel() throws {

@@ -73,6 +73,8 @@ let package = Package(
         /// The fuzz targets (GGUF reader, tokenizer, GNB language, .gnb notebooks) and a seeded
         /// mutation fuzzer; scripts/fuzz links them into libFuzzer binaries, HostileTests runs them.
         .target(name: "FuzzHarness", dependencies: ["GGUF", "SentencePiece", "GemmaLang", "Notebook"], path: "Fuzz/Harness"),
+        /// Saves files atomically in a loop until killed: the victim of HostileTests' kill test.
+        .executableTarget(name: "gemma-save-loop", dependencies: ["FuzzHarness", "Figures"], path: "Fuzz/SaveLoop"),
 
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
@@ -87,6 +89,6 @@ let package = Package(
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect"]),
         /// Hostile input and faults: broken models, fuzzing, NaN, memory, killed writers.
         .testTarget(name: "HostileTests", dependencies: ["FuzzHarness", "Gemma", "GGUF", "SentencePiece", "GemmaLang",
-                                                         "Notebook", "gemma-repl"]),
+                                                         "Notebook", "gemma-repl", "gemma-save-loop"]),
     ]
 )

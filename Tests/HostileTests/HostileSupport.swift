@@ -82,9 +82,10 @@ enum GemmaREPL {
         var err: String
     }
 
-    /// Runs gemma-repl to the end. `input` is written to its stdin (then closed).
+    /// Runs gemma-repl to the end. `input` is written to its stdin (then closed); after
+    /// `timeout` seconds the process is killed (and the test fails on its exit status).
     static func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil,
-                    executable: URL? = nil) throws -> Result {
+                    executable: URL? = nil, timeout: Double = 120) throws -> Result {
         let process = Process()
         process.executableURL = executable ?? binary
         process.arguments = arguments
@@ -94,6 +95,9 @@ enum GemmaREPL {
         process.standardError = err
         process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         if let input {
             stdin.fileHandleForWriting.write(Data(input.utf8))
             try stdin.fileHandleForWriting.close()

@@ -31,20 +31,23 @@ public final class GemmaModel: @unchecked Sendable {  // immutable after load
             weights = try ModelWeights.load(from: file, config: config)
             tokenizer = try Self.readTokenizer(file)
         } catch let error as GGUFError {
-            throw Self.naming(error, file: name)
+            throw Self.naming(error, in: file, name: name)
         }
         loadSeconds = Date().timeIntervalSince(started)
     }
 
-    /// A typed-accessor error (`missingKey`, `wrongType`, `valueOutOfRange`) with the file named.
-    static func naming(_ error: GGUFError, file: String) -> Error {
+    /// A typed-accessor error (`missingKey`, `wrongType`, `valueOutOfRange`) with the file
+    /// and the value's offset named.
+    static func naming(_ error: GGUFError, in file: GGUFFile, name: String) -> Error {
         switch error {
         case let .missingKey(key):
-            return GemmaError.metadata(file: file, key: key, reason: "required key is missing")
+            return GemmaError.metadata(file: name, key: key, reason: "required key is missing")
         case let .wrongType(key, expected, found):
-            return GemmaError.metadata(file: file, key: key, reason: "expected \(expected), found \(found)")
+            return GemmaError.metadata(file: name, offset: file.valueOffset(ofKey: key), key: key,
+                                       reason: "expected \(expected), found \(found)")
         case let .valueOutOfRange(key, value, expected):
-            return GemmaError.metadata(file: file, key: key, reason: "value \(value) does not fit \(expected)")
+            return GemmaError.metadata(file: name, offset: file.valueOffset(ofKey: key), key: key,
+                                       reason: "value \(value) does not fit \(expected)")
         default:
             return error
         }

@@ -13,8 +13,9 @@ final class MalformedModelTests: XCTestCase {
         folder = try Paths.scratchFolder(self)
     }
 
-    /// Writes the tiny model after `edit` as `name`, loads it and returns the error.
-    private func loadError(_ name: String, _ edit: (inout EditableModel) -> Void,
+    /// Writes the tiny model after `edit` as `name`, loads it and returns the error, its byte
+    /// offset removed unless `keepOffset` (the offsets are checked in their own test).
+    private func loadError(_ name: String, keepOffset: Bool = false, _ edit: (inout EditableModel) -> Void,
                            file: StaticString = #filePath, line: UInt = #line) throws -> GemmaError? {
         var model = try EditableModel.tiny.get()
         edit(&model)
@@ -25,8 +26,36 @@ final class MalformedModelTests: XCTestCase {
             return nil
         } catch let error as GemmaError {
             XCTAssertTrue(error.description.hasPrefix(name + ": "), "\(error) does not name \(name)", file: file, line: line)
-            return error
+            if keepOffset { return error }
+            switch error {
+            case let .badHyperparameter(file, _, key, value, reason):
+                return .badHyperparameter(file: file, key: key, value: value, reason: reason)
+            case let .metadata(file, _, key, reason):
+                return .metadata(file: file, key: key, reason: reason)
+            default:
+                return error
+            }
         }
+    }
+
+    /// The offset in an error is where the value's type field starts: read the bytes there.
+    func testErrorsGiveTheOffsetOfTheValue() throws {
+        let scores = try loadError("scores-int.gguf", keepOffset: true) {
+            $0["tokenizer.ggml.scores"] = .array(.int32(Array(repeating: 0, count: 512)))
+        }
+        guard case let .metadata(_, offset?, _, _) = scores else { return XCTFail("no offset in \(String(describing: scores))") }
+        let bytes = try Data(contentsOf: folder.appendingPathComponent("scores-int.gguf"))
+        XCTAssertEqual(Array(bytes[offset ..< offset + 8]), [9, 0, 0, 0, 5, 0, 0, 0])  // array of int32
+        XCTAssertEqual("\(scores!)", "scores-int.gguf: byte \(offset): tokenizer.ggml.scores: expected array of float32, found array of int32")
+
+        let heads = try loadError("zero-heads.gguf", keepOffset: true) { $0["gemma2.attention.head_count"] = .uint32(0) }
+        guard case let .badHyperparameter(_, headsOffset?, _, _, _) = heads else { return XCTFail("\(String(describing: heads))") }
+        let written = try Data(contentsOf: folder.appendingPathComponent("zero-heads.gguf"))
+        XCTAssertEqual(Array(written[headsOffset ..< headsOffset + 8]), [4, 0, 0, 0, 0, 0, 0, 0])  // uint32 0
+        XCTAssertEqual("\(heads!)", "zero-heads.gguf: byte \(headsOffset): gemma2.attention.head_count = 0: must be between 1 and 2^24")
+        // A product of two keys has no single place.
+        let product = try loadError("key-length.gguf", keepOffset: true) { $0["gemma2.attention.key_length"] = .uint32(32) }
+        guard case .badHyperparameter(_, nil, _, _, _) = product else { return XCTFail("\(String(describing: product))") }
     }
 
     func testTheUneditedCopyLoads() throws {
@@ -134,7 +163,7 @@ final class MalformedModelTests: XCTestCase {
                                ("2^24", .uint32(1 << 24))] {
             let name = "context-\(label).gguf"
             let error = try loadError(name) { $0["gemma2.context_length"] = value }
-            guard case let .badHyperparameter(file, key, _, reason) = error else { XCTFail("\(String(describing: error))"); continue }
+            guard case let .badHyperparameter(file, _, key, _, reason) = error else { XCTFail("\(String(describing: error))"); continue }
             XCTAssertEqual([file, key, reason], [name, "gemma2.context_length", "must be between 1 and 2^24"])
         }
     }

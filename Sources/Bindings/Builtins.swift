@@ -208,7 +208,11 @@ extension Workspace {
                 let value = try args.value(0, name: "value")
                 let path = try args.string(1, name: "path")
                 switch value {
-                case .object(let object as TensorObject): try NPY.write(object.tensor, to: path)
+                case .object(let object as TensorObject):
+                    guard path.lowercased().hasSuffix(".npy") else {
+                        throw GemmaLangError.message("save(): a Tensor is saved as .npy; \(path) names another format")
+                    }
+                    try NPY.write(object.tensor, to: path)
                 case .object(let object as AttentionMapObject): try object.save(to: path)
                 case .object(let object as TraceObject):
                     try Dumps.write(object.trace, format: .npy, to: path, prompt: object.prompt, modelPath: object.modelPath)

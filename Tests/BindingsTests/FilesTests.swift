@@ -78,6 +78,7 @@ final class FilesTests: XCTestCase {
             XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], png)
         }
         s.expectError("save(head, \"\(folder)/head.txt\")", "use a .svg or .png file name")
+        s.expectError("save(run(\(prompt), hooks: \"hook_embed\")[\"hook_embed\"], \"\(folder)/embed.png\")", "a Tensor is saved as .npy")
 
         s.run("softcaps(\(prompt)).save(\"\(folder)/caps.svg\")")
         s.run("save(lens(\(prompt)), \"\(folder)/lens.png\")")

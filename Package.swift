@@ -74,7 +74,8 @@ let package = Package(
         /// mutation fuzzer; scripts/fuzz links them into libFuzzer binaries, HostileTests runs them.
         .target(name: "FuzzHarness", dependencies: ["GGUF", "SentencePiece", "GemmaLang", "Notebook"], path: "Fuzz/Harness"),
         /// Saves files atomically in a loop until killed: the victim of HostileTests' kill test.
-        .executableTarget(name: "gemma-save-loop", dependencies: ["FuzzHarness", "Figures"], path: "Fuzz/SaveLoop"),
+        .executableTarget(name: "gemma-save-loop", dependencies: ["FuzzHarness", "Figures", "LineEditor", "CLibEdit"],
+                         path: "Fuzz/SaveLoop"),
 
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),

@@ -1,5 +1,5 @@
-// Files of known content for the killed-writer test: generation k of a notebook, a GGUF file or
-// plain bytes (as dumps and figures are written), and a check that a file on
+// Files of known content for the killed-writer test: generation k of a notebook, a GGUF file,
+// plain bytes (as dumps and figures are written) or a REPL history, and a check that a file on
 // disk is one complete generation. Fuzz/SaveLoop writes them; Tests/HostileTests kills it.
 import Foundation
 import GGUF
@@ -13,6 +13,9 @@ public enum SavedFile: String, CaseIterable, Sendable {
     case gguf
     /// Plain bytes, as `AtomicFile.write` writes dumps, .npy files and figures.
     case plain
+    /// The REPL's history, by `EditLineReader.saveHistory()` (libedit's `write_history` into a
+    /// temporary file, fsync, rename).
+    case history
 
     /// The notebook of generation `generation`: 200 lines of output, 40 KB (serialising a
     /// notebook is the slow part of saving one; a small one makes most kills land in the write).
@@ -38,6 +41,17 @@ public enum SavedFile: String, CaseIterable, Sendable {
     }
 
     private static let plainBody = [UInt8](repeating: 0x2D, count: 400_000)
+
+    /// The 1000 history entries of generation `generation` (no spaces: libedit escapes them).
+    public static func historyLines(_ generation: Int) -> [String] {
+        (0..<1000).map { "generation-\(generation)-line-\($0)" }
+    }
+
+    /// The history file of generation `generation` as libedit writes it: a header line, then
+    /// one line per entry, oldest first.
+    public static func history(_ generation: Int) -> [UInt8] {
+        Array(("_HiStOrY_V2_\n" + historyLines(generation).map { $0 + "\n" }.joined()).utf8)
+    }
 
     /// The generation the file at `path` holds completely, or a description of what is wrong.
     public func generation(at path: String) -> Result<Int, FileDamage> {
@@ -73,6 +87,17 @@ public enum SavedFile: String, CaseIterable, Sendable {
             }
             return Array(bytes) == Self.plain(generation) ? .success(generation)
                 : .failure(FileDamage("file of generation \(generation) is incomplete (\(bytes.count) bytes)"))
+        case .history:
+            guard let bytes = FileManager.default.contents(atPath: path) else {
+                return .failure(FileDamage("the history file does not read"))
+            }
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            guard lines.count > 1, let generation = Int(String(decoding: lines[1], as: UTF8.self)
+                    .dropFirst("generation-".count).prefix { $0 != "-" }) else {
+                return .failure(FileDamage("the history file does not start with a generation's entry"))
+            }
+            return Array(bytes) == Self.history(generation) ? .success(generation)
+                : .failure(FileDamage("history of generation \(generation) is incomplete (\(bytes.count) bytes)"))
         }
     }
 }
@@ -80,5 +105,5 @@ public enum SavedFile: String, CaseIterable, Sendable {
 /// What is wrong with a file that should hold one complete generation.
 public struct FileDamage: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -10,9 +10,9 @@ import XCTest
 final class AtomicWriteKillTests: XCTestCase {
     private static var saveLoop: URL { GemmaREPL.binary.deletingLastPathComponent().appendingPathComponent("gemma-save-loop") }
 
-    /// 200 saves interrupted: gemma-save-loop writes notebooks, 400 KB GGUF files and plain
-    /// files (as dumps are written) generation after generation; each run is killed after a
-    /// random delay, often in the middle of a save.
+    /// 200 saves interrupted: gemma-save-loop writes notebooks, 400 KB GGUF files, plain files
+    /// (as dumps are written) and REPL histories generation after generation; each run is
+    /// killed after a random delay, often in the middle of a save.
     func testKilledWritersLeaveWholeFiles() throws {
         let folder = try Paths.scratchFolder(self)
         var random = SystemRandomNumberGenerator()
@@ -24,6 +24,7 @@ final class AtomicWriteKillTests: XCTestCase {
             case .notebook: try SavedFile.notebook(0).write(to: URL(fileURLWithPath: path))
             case .gguf: try SavedFile.gguf(0).write(to: path)
             case .plain: try Data(SavedFile.plain(0)).write(to: URL(fileURLWithPath: path))
+            case .history: try Data(SavedFile.history(0)).write(to: URL(fileURLWithPath: path))
             }
             onDisk[kind] = 0
         }
@@ -57,10 +58,13 @@ final class AtomicWriteKillTests: XCTestCase {
                 onDisk[kind] = generation
             }
         }
-        // Killed saves leave their hidden temporary files; the targets themselves stay whole.
+        // Killed saves leave their temporary files; the targets themselves stay whole.
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        let temporary = names.filter { $0.hasPrefix(".target.") && $0.contains(".tmp-") }
-        XCTAssertEqual(Set(names).subtracting(temporary), ["target.notebook", "target.gguf", "target.plain"])
+        let temporary = names.filter { $0.contains("target.") && $0.contains(".tmp-") }
+        XCTAssertEqual(Set(names).subtracting(temporary), Set(SavedFile.allCases.map { "target.\($0.rawValue)" }))
+        for kind in SavedFile.allCases {
+            XCTAssertTrue(temporary.contains { $0.contains("target.\(kind.rawValue)") }, "no kill landed inside a save of \(kind)")
+        }
         XCTAssertGreaterThan(temporary.count, 20, "too few kills landed inside a save to test anything")
         print("kill test: 200 runs, \(saves) complete saves, \(temporary.count) kills inside a save")
     }

@@ -29,6 +29,24 @@ final class CLIHostileTests: XCTestCase {
         XCTAssertTrue(result.err.contains("--max 100000000 is more than the context of 64 tokens; generating at most \(room)"), result.err)
         XCTAssertLessThanOrEqual(generated.count, room)
         XCTAssertGreaterThan(generated.count, 0)
+
+        // generate() in the REPL says so too, and the session goes on.
+        let repl = try GemmaREPL.run(["--model", Paths.tinyModel], input: "let s = generate(\"the man\", max: 1e9)\n40 + 2\n")
+        XCTAssertEqual(repl.status, 0, repl.out + repl.err)
+        XCTAssertTrue(repl.out.contains("generate(): max 1000000000 is more than the context of 64 tokens; generating at most \(room)"), repl.out)
+        XCTAssertEqual(repl.out.split(separator: "\n").last, "42")
+    }
+
+    /// A model with a NaN weight: generation stops with the hook point that first produced a
+    /// NaN, at the command line and in the REPL (where the session goes on).
+    func testANaNIsNamedAtItsHookAndNothingIsSampledFromIt() throws {
+        let model = try EditableModel.nanWeight(in: try Paths.scratchFolder(self))
+        let result = try GemmaREPL.run(["generate", "--model", model, "the man"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.err.contains("gemma-repl: error: blocks.2.hook_mlp_out produced a NaN or infinite value (at flat index 0)"), result.err)
+        let repl = try GemmaREPL.run(["--model", model], input: "generate(\"the man\")\n40 + 2\n")
+        XCTAssertTrue(repl.out.contains("blocks.2.hook_mlp_out produced a NaN"), repl.out)
+        XCTAssertEqual(repl.out.split(separator: "\n").last, "42")
     }
 
     func testAModelOverTheMemoryLimitIsRefusedWithTheEstimate() throws {

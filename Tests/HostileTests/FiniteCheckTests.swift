@@ -63,12 +63,7 @@ final class FiniteCheckTests: XCTestCase {
 
     /// A weight that is NaN in the file: the first value it spoils is block 2's MLP output.
     func testANaNWeightIsCaughtWhereItFirstShows() throws {
-        var edited = try EditableModel.tiny.get()
-        let index = try XCTUnwrap(edited.tensors.firstIndex { $0.name == "blk.2.ffn_down.weight" })
-        XCTAssertEqual(edited.tensors[index].shape, [128, 64])
-        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { edited.tensors[index].data.replaceSubrange(0..<4, with: $0) }
-        let path = try edited.write("nan-weight.gguf", in: try Paths.scratchFolder(self))
-        let model = try transformer(path)
+        let model = try transformer(try EditableModel.nanWeight(in: try Paths.scratchFolder(self)))
         XCTAssertThrowsError(try FiniteCheck.forward(model, Self.prompt, cache: cache(model))) { error in
             XCTAssertEqual(error as? GemmaError, .nonFinite(hook: "blocks.2.hook_mlp_out", index: 0))
             XCTAssertEqual("\(error)", "blocks.2.hook_mlp_out produced a NaN or infinite value (at flat index 0)")
@@ -76,6 +71,41 @@ final class FiniteCheckTests: XCTestCase {
         // Without the check the NaN reaches the logits silently.
         let logits = try model.forward(Self.prompt, cache: cache(model))
         XCTAssertTrue(logits.data.contains { $0.isNaN })
+    }
+
+    /// Generation checks each pass's logits and never samples from a NaN: the pass is run again
+    /// watched, and the error names the hook point, for the prompt's pass and for a later one.
+    func testGenerationStopsAtTheFirstNonFiniteValueAndNamesItsHook() throws {
+        let folder = try Paths.scratchFolder(self)
+        let broken = try transformer(try EditableModel.nanWeight(in: folder))
+        XCTAssertThrowsError(try Generator(transformer: broken).generate(promptIds: Self.prompt, maxTokens: 4,
+                                                                          sampler: SamplerSettings())) { error in
+            XCTAssertEqual(error as? GemmaError, .nonFinite(hook: "blocks.2.hook_mlp_out", index: 0))
+        }
+
+        // NaN in the embedding row of one generated token that is new to the sequence (the
+        // unembedding kept intact as output.weight): the passes before it are fine, its own
+        // pass fails at hook_embed.
+        let plain = try Generator(transformer: try transformer()).generate(promptIds: Self.prompt, maxTokens: 12,
+                                                                             sampler: SamplerSettings())
+        XCTAssertEqual(plain.generatedIds.count, 12)
+        let step = try XCTUnwrap(plain.generatedIds.indices.first { step in
+            !(Self.prompt + plain.generatedIds[..<step]).contains(plain.generatedIds[step])
+        })
+        XCTAssertLessThan(step, 11, "the token's own pass must run")
+        let token = plain.generatedIds[step]
+        var edited = try EditableModel.tiny.get()
+        let index = try XCTUnwrap(edited.tensors.firstIndex { $0.name == "token_embd.weight" })
+        let embedding = edited.tensors[index]
+        XCTAssertEqual(embedding.shape, [64, 512])
+        edited.tensors.append(.init(name: "output.weight", shape: embedding.shape, type: .f32, data: embedding.data))
+        let byte = (token * 64 + 5) * 4
+        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { edited.tensors[index].data.replaceSubrange(byte..<byte + 4, with: $0) }
+        let model = try transformer(try edited.write("nan-row.gguf", in: folder))
+        XCTAssertThrowsError(try Generator(transformer: model).generate(promptIds: Self.prompt, maxTokens: 12,
+                                                                         sampler: SamplerSettings())) { error in
+            XCTAssertEqual(error as? GemmaError, .nonFinite(hook: "hook_embed", index: 5))
+        }
     }
 
     func testFirstNonFinite() {

@@ -41,6 +41,16 @@ struct EditableModel {
         })
     }
 
+    /// The tiny model with one NaN in `blk.2.ffn_down.weight`, written in `folder`.
+    static func nanWeight(in folder: URL) throws -> String {
+        var edited = try tiny.get()
+        guard let index = edited.tensors.firstIndex(where: { $0.name == "blk.2.ffn_down.weight" }) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { edited.tensors[index].data.replaceSubrange(0..<4, with: $0) }
+        return try edited.write("nan-weight.gguf", in: folder)
+    }
+
     subscript(key: String) -> GGUFValue? {
         get { metadata.first { $0.key == key }?.value }
         set {

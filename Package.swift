@@ -72,6 +72,14 @@ let package = Package(
             ]
         ),
 
+        // MARK: fuzzing
+        /// The fuzz targets (GGUF reader, tokenizer, GNB language, .gnb notebooks) and a seeded
+        /// mutation fuzzer; scripts/fuzz links them into libFuzzer binaries, HostileTests runs them.
+        .target(name: "FuzzHarness", dependencies: ["GGUF", "SentencePiece", "GemmaLang", "Notebook"], path: "Fuzz/Harness"),
+        /// Saves files atomically in a loop until killed: the victim of HostileTests' kill test.
+        .executableTarget(name: "gemma-save-loop", dependencies: ["FuzzHarness", "Figures", "LineEditor", "CLibEdit"],
+                         path: "Fuzz/SaveLoop"),
+
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
@@ -83,5 +91,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["gemma-repl", "Figures"]),
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect", "Figures"]),
+        /// Hostile input and faults: broken models, fuzzing, NaN, memory, killed writers.
+        .testTarget(name: "HostileTests", dependencies: ["FuzzHarness", "Gemma", "GGUF", "SentencePiece", "GemmaLang",
+                                                         "Notebook", "gemma-repl", "gemma-save-loop"]),
     ]
 )

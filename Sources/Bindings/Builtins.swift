@@ -129,7 +129,12 @@ extension Workspace {
                                                seed: UInt64(max(0, try args.int(7, name: "seed", default: 0))))
                 let maxTokens = try args.int(1, name: "max", default: 40)
                 guard maxTokens >= 0 else { throw GemmaLangError.message("generate(): max must be 0 or more") }
-                let context = min(model.config.contextLength, ids.count + maxTokens + 1)
+                // An absurd limit is clamped to the room the context leaves, and said so.
+                let room = model.config.contextLength - ids.count
+                if maxTokens > room, room >= 0 {
+                    interpreter.output("generate(): max \(maxTokens) is more than the context of \(model.config.contextLength) tokens; generating at most \(room)\n")
+                }
+                let context = min(model.config.contextLength, ids.count + min(maxTokens, max(room, 0)) + 1)
                 let result = try Generator(transformer: transformer).generate(
                     promptIds: ids, maxTokens: maxTokens, sampler: settings, cache: KVCache(config: model.config, contextLength: context)) { piece in
                     interpreter.output(piece)

@@ -57,6 +57,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     private let map: MappedFile
     private let keyIndex: [String: Int]
+    private let valueOffsets: [Int]
     private let tensorIndex: [String: Int]
 
     /// Opens, maps (`PROT_READ`, `MAP_PRIVATE`) and validates the file at `path`.
@@ -73,6 +74,7 @@ public final class GGUFFile: @unchecked Sendable {
         self.metadata = contents.metadata
         self.tensors = contents.tensors
         self.keyIndex = contents.keyIndex
+        self.valueOffsets = contents.valueOffsets
         self.tensorIndex = contents.tensorIndex
     }
 
@@ -80,6 +82,12 @@ public final class GGUFFile: @unchecked Sendable {
     public subscript(key: String) -> GGUFValue? {
         guard let index = keyIndex[key] else { return nil }
         return metadata[index].value
+    }
+
+    /// The byte offset of `key`'s value (its type field) in the file, for messages about it.
+    public func valueOffset(ofKey key: String) -> Int? {
+        guard let index = keyIndex[key], valueOffsets.indices.contains(index) else { return nil }
+        return valueOffsets[index]
     }
 
     /// The tensor record named `name`, or nil.

@@ -8,6 +8,8 @@ struct GGUFContents {
     var dataOffset = 0
     var metadata: [(key: String, value: GGUFValue)] = []
     var keyIndex: [String: Int] = [:]
+    /// Offset of each metadata entry's value type field.
+    var valueOffsets: [Int] = []
     var tensors: [GGUFTensorInfo] = []
     var tensorIndex: [String: Int] = [:]
 }
@@ -29,6 +31,7 @@ struct GGUFParser {
         try parser.readAlignment()
         let records = try parser.readTensorRecords(count: tensorCount)
         try parser.placeTensors(records)
+        parser.contents.valueOffsets = parser.valueOffsets
         return parser.contents
     }
 

@@ -17,13 +17,40 @@ public final class GemmaModel: @unchecked Sendable {  // immutable after load
     public var path: String { file.path }
     public var name: String { (file.path as NSString).lastPathComponent }
 
-    public init(path: String) throws {
+    /// Opens and checks the model at `path`. With `checkMemory` (the default), a model whose
+    /// `MemoryEstimate` exceeds the free memory is refused once its header is read, before any
+    /// weight is paged in (`GemmaError.insufficientMemory`). Metadata of the wrong type or
+    /// missing is reported with the file's name (`GemmaError.metadata`).
+    public init(path: String, checkMemory: Bool = true) throws {
         let started = Date()
         file = try GGUFFile(path: path)
-        (config, configSources) = try ModelConfig.read(from: file)
-        weights = try ModelWeights.load(from: file, config: config)
-        tokenizer = try Self.readTokenizer(file)
+        let name = (path as NSString).lastPathComponent
+        do {
+            (config, configSources) = try ModelConfig.read(from: file)
+            if checkMemory { try MemoryEstimate(config: config, fileSize: file.fileSize).check(file: name) }
+            weights = try ModelWeights.load(from: file, config: config)
+            tokenizer = try Self.readTokenizer(file)
+        } catch let error as GGUFError {
+            throw Self.naming(error, in: file, name: name)
+        }
         loadSeconds = Date().timeIntervalSince(started)
+    }
+
+    /// A typed-accessor error (`missingKey`, `wrongType`, `valueOutOfRange`) with the file
+    /// and the value's offset named.
+    static func naming(_ error: GGUFError, in file: GGUFFile, name: String) -> Error {
+        switch error {
+        case let .missingKey(key):
+            return GemmaError.metadata(file: name, key: key, reason: "required key is missing")
+        case let .wrongType(key, expected, found):
+            return GemmaError.metadata(file: name, offset: file.valueOffset(ofKey: key), key: key,
+                                       reason: "expected \(expected), found \(found)")
+        case let .valueOutOfRange(key, value, expected):
+            return GemmaError.metadata(file: name, offset: file.valueOffset(ofKey: key), key: key,
+                                       reason: "value \(value) does not fit \(expected)")
+        default:
+            return error
+        }
     }
 
     /// Builds the SentencePiece tokenizer from the `tokenizer.ggml.*` metadata.

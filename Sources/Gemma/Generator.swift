@@ -78,7 +78,7 @@ public struct Generator {
         let limit = max(0, min(maxTokens, cache.capacity - cache.count - promptIds.count))
 
         var started = Date()
-        var logits = try transformer.forward(promptIds, cache: cache).data
+        var logits = try checkedForward(promptIds, cache: cache)
         stats.promptTokens = promptIds.count
         stats.promptSeconds = Date().timeIntervalSince(started)
 
@@ -97,7 +97,7 @@ public struct Generator {
             if stops.contains(token) { stop = .endOfGeneration; break }
             if generated.count == limit { break }
             do {
-                logits = try transformer.forward([token], cache: cache).data
+                logits = try checkedForward([token], cache: cache)
             } catch GemmaError.interrupted {
                 stop = .interrupted
                 break
@@ -108,5 +108,19 @@ public struct Generator {
         stats.generatedTokens = generated.count
         stats.generateSeconds = Date().timeIntervalSince(started)
         return Generation(promptIds: promptIds, generatedIds: generated, text: text, stop: stop, stats: stats)
+    }
+
+    /// `transformer.forward`, with the logits checked for NaN and infinity (a scan of one row,
+    /// nothing next to the pass itself). Bad logits are never sampled from: the pass is run
+    /// again from the same cache position with every hook point watched (`FiniteCheck`), and
+    /// the first hook point that produced a non-finite value is named in `GemmaError.nonFinite`.
+    private func checkedForward(_ tokens: [Int], cache: KVCache) throws -> [Float] {
+        let start = cache.count
+        let logits = try transformer.forward(tokens, cache: cache).data
+        guard let index = FiniteCheck.firstNonFinite(logits) else { return logits }
+        cache.truncate(to: start)
+        _ = try FiniteCheck.forward(transformer, tokens, cache: cache)
+        // Not reproduced with the hooks watched (it should be): name the logits themselves.
+        throw GemmaError.nonFinite(hook: HookPoint.logits.name, index: index)
     }
 }

@@ -111,11 +111,14 @@ final class StepperSession: @unchecked Sendable {  // the caller and the worker 
         return advance()
     }
 
+    /// Tells the parked worker to stop and waits until it has: the forward pass throws at its
+    /// next hook point and the worker ends, so `finished` is only ever written by the worker,
+    /// before it hands over (ThreadSanitizer saw the caller's and the worker's writes race).
     func cancel() {
         guard started, !finished else { return }
         hooks.requestStop()
-        finished = true
         toWorker.signal()
+        toCaller.wait()
     }
 
     private func advance() -> Stop? {
@@ -204,7 +207,7 @@ final class StepperSession: @unchecked Sendable {  // the caller and the worker 
                 let token = sampler.sample(logits.data, history: tokens)
                 tokens.append(token)
                 generated.append(token)
-                if wanted(nil) {
+                if wanted(nil), !hooks.stopRequested {
                     current = Stop(token: step, point: nil, stage: "sample", value: nil, residualNorm: nil, previousNorm: nil,
                                    lens: [], sampled: token, sampledPiece: transformer.model.tokenizer.piece(token))
                     toCaller.signal()

@@ -178,6 +178,21 @@ final class GGUFMalformedTensorTests: XCTestCase {
         guard case .tensorOutOfBounds(_, at, "big", 64, 64 + (1 << 42), 96) = hugeError else { return XCTFail("\(hugeError)") }
     }
 
+    func testTensorSizesThatOverflowTogether() throws {
+        // test-gguf.cpp DATA_MEM_SIZE_OVERFLOW: two I8 tensors of 2^63 - 64 bytes each; each
+        // size fits an int64, their sum does not. The first already runs past the end.
+        let size: UInt64 = 0x7FFF_FFFF_FFFF_FFC0
+        var at = 0
+        let bytes = tensorFile(count: 2, dataBytes: 32) { raw in
+            at = raw.tensor("a", shape: [size], type: 24, offset: 0)
+            raw.tensor("b", shape: [size], type: 24, offset: size)
+        }
+        let (error, path) = try openExpectingError(bytes)
+        guard case .tensorOutOfBounds(_, at, "a", let start, let end, 128) = error else { return XCTFail("\(error)") }
+        XCTAssertEqual(end, UInt64(start) + size)
+        assertDescription(error, path: path, offset: at, mentions: ["tensor \"a\" data", "end of the file at 128"])
+    }
+
     func testMissingPaddingBeforeTheDataSection() throws {
         var raw = RawGGUF()
         raw.header(tensors: 1, entries: 0)

@@ -107,6 +107,23 @@ final class StepperTests: XCTestCase {
         XCTAssertTrue(waitForRelease { weakTransformer }, "the worker thread is still running, or the session leaked")
     }
 
+    /// Cancelled at the pass's last hook point, the worker must not park again at the sample stop.
+    func testCancelAtTheLastHookPointEndsTheWorkerThread() throws {
+        weak var weakTransformer: Transformer?
+        do {
+            let transformer = try Fixtures.tiny()
+            weakTransformer = transformer
+            let stepper = Stepper(transformer, prompt: prompt)
+            var stop = stepper.next()
+            while let current = stop, current.point != .logits { stop = stepper.next() }
+            XCTAssertEqual(stop?.point, .logits)
+            stepper.cancel()
+            XCTAssertTrue(stepper.finished)
+            XCTAssertNil(stepper.next())
+        }
+        XCTAssertTrue(waitForRelease { weakTransformer }, "the worker thread is parked at the sample stop")
+    }
+
     func testDroppingAStepperMidwayEndsTheWorkerThread() throws {
         weak var weakTransformer: Transformer?
         do {

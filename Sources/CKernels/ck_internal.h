@@ -123,7 +123,7 @@ typedef struct {
     ck_rows_fn rows_q4_0, rows_q5_0, rows_q8_0;
     // optional matrix-product kernels (NULL: ck_matmul calls the row kernels per activation);
     // each must give exactly the results of its dot product
-    ck_matmul_fn matmul_q4_0, matmul_q5_0, matmul_q8_0;
+    ck_matmul_fn matmul_q4_0, matmul_q5_0, matmul_q8_0, matmul_q4_K;
     char features[64];   // what ck_cpu_features reports
 } ck_kernel_table;
 

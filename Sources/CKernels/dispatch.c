@@ -167,6 +167,7 @@ static ck_matmul_fn matmul_for(uint32_t type, const ck_kernel_table *table) {
     case CK_TYPE_Q4_0: return table->matmul_q4_0;
     case CK_TYPE_Q5_0: return table->matmul_q5_0;
     case CK_TYPE_Q8_0: return table->matmul_q8_0;
+    case CK_TYPE_Q4_K: return table->matmul_q4_K;
     default: return NULL;
     }
 }

@@ -48,6 +48,67 @@ CK_AVX2 static float dot_q4_K(int64_t n, const void *w, const void *a) {
     return hsum_f32x8(acc) - min_sum;
 }
 
+/// out[c * out_stride] = dot_q4_K(w, activation row c) for COLUMNS (at most 4) activation rows
+/// `a_bytes` apart, each pair with the operations of dot_q4_K in the same order (so the same
+/// bits); the weight row's nibbles and scales are unpacked once per super-block for them all.
+CK_AVX2 static inline __attribute__((always_inline)) void q4_K_tile(int COLUMNS, int64_t blocks, const uint8_t *w,
+                                                                    const uint8_t *a, size_t a_bytes, float *out,
+                                                                    int64_t out_stride) {
+    const __m256i low_nibble = _mm256_set1_epi8(15);
+    __m256 acc[4];
+    float min_sum[4];
+    for (int c = 0; c < COLUMNS; c++) { acc[c] = _mm256_setzero_ps(); min_sum[c] = 0.0f; }
+    for (int64_t b = 0; b < blocks; b++) {
+        const uint8_t *x = w + b * CK_Q4_K_BYTES;
+        uint8_t scales[8], mins[8];
+        ck_unpack_k4_scales(x + 4, scales, mins);
+        __m256i isum[4];
+        for (int c = 0; c < COLUMNS; c++) isum[c] = _mm256_setzero_si256();
+        for (int chunk = 0; chunk < 4; chunk++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * chunk));
+            const __m256i low = _mm256_and_si256(bits, low_nibble);
+            const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bits, 4), low_nibble);
+            for (int c = 0; c < COLUMNS; c++) {
+                const int8_t *qa = (const int8_t *)(a + c * a_bytes + b * CK_Q8_K_BYTES + CK_Q8_K_QS);
+                isum[c] = _mm256_add_epi32(isum[c], scaled_dot_u8(low, qa + 64 * chunk, scales[2 * chunk]));
+                isum[c] = _mm256_add_epi32(isum[c], scaled_dot_u8(high, qa + 64 * chunk + 32, scales[2 * chunk + 1]));
+            }
+        }
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + b * CK_Q8_K_BYTES;
+            const float da = ck_load_f32(y);
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(half_to_float(x) * da), _mm256_cvtepi32_ps(isum[c]), acc[c]);
+            min_sum[c] += half_to_float(x + 2) * da * (float)k4_min_term(mins, y);
+        }
+    }
+    for (int c = 0; c < COLUMNS; c++) out[c * out_stride] = hsum_f32x8(acc[c]) - min_sum[c];
+}
+
+/// The Q4_K matrix product out[c * out_stride + r]: weight rows in blocks of about 128 KiB
+/// (kept in the level-2 cache), each block met by groups of 4 activation rows in turn.
+CK_AVX2 static void matmul_q4_K(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a,
+                                size_t a_bytes, int64_t m, float *out, int64_t out_stride) {
+    const int64_t blocks = n / CK_QK_K;
+    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1));
+    if (block_rows < 1) block_rows = 1;
+    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
+        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
+        for (int64_t c0 = 0; c0 < m; c0 += 4) {
+            const uint8_t *activations = (const uint8_t *)a + (size_t)c0 * a_bytes;
+            for (int64_t r = r0; r < r1; r++) {
+                const uint8_t *x = (const uint8_t *)w + (size_t)r * row_bytes;
+                float *o = out + c0 * out_stride + r;
+                switch (m - c0 < 4 ? m - c0 : 4) {
+                case 4: q4_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
+                case 3: q4_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
+                case 2: q4_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
+                default: q4_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
+                }
+            }
+        }
+    }
+}
+
 CK_AVX2 static float dot_q5_K(int64_t n, const void *w, const void *a) {
     const uint8_t *x = w, *y = a;
     const __m256i low_nibble = _mm256_set1_epi8(15), bit0 = _mm256_set1_epi8(1), bit1 = _mm256_set1_epi8(2);
@@ -122,5 +183,6 @@ void ck_avx2_kquants_install(ck_kernel_table *table) {
     table->dot_q4_K = dot_q4_K;
     table->dot_q5_K = dot_q5_K;
     table->dot_q6_K = dot_q6_K;
+    table->matmul_q4_K = matmul_q4_K;
 }
 #endif

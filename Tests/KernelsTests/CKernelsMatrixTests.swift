@@ -50,6 +50,35 @@ final class CKernelsMatrixTests: XCTestCase {
         }
     }
 
+    func testMatmulTilesAndTheirRemaindersEqualRowDots() throws {
+        // every count of activation rows from 1 to 9 (whole groups of the tiles and every
+        // remainder) against odd and even numbers of weight rows, each (row, activation) pair
+        // bit-identical to the single-row dot product
+        var generator = SeededGenerator(seed: 22)
+        for type: GGMLType in [.q4_0, .q5_0, .q8_0, .q4_K, .q6_K] {
+            let n = type.blockSize == 256 ? 512 : 96
+            let rowBytes = try XCTUnwrap(type.rowBytes(n))
+            for rows in [1, 2, 5, 8, 11] {
+                let matrix = TestData.weights(type, count: rows * n, using: &generator)
+                for m in 1...9 {
+                    let activations = (0..<m).map { _ in TestData.activationRow(for: type, values: TestData.floats(n, using: &generator)) }
+                    var product = [Float](repeating: .nan, count: m * rows)
+                    let status = matrix.withUnsafeBytes { w in
+                        ck_matmul(type.rawValue, Int64(n), w.baseAddress!, rowBytes, 0, Int64(rows),
+                                  activations.flatMap { $0 }, activations[0].count, Int64(m), &product, Int64(rows))
+                    }
+                    XCTAssertEqual(status, 0)
+                    for j in 0..<m {
+                        let expected = (0..<rows).map { r in
+                            TestData.cDot(type, n: n, Array(matrix[(r * rowBytes)..<((r + 1) * rowBytes)]), activations[j])
+                        }
+                        XCTAssertEqual(Array(product[(j * rows)..<((j + 1) * rows)]), expected, "\(type) rows \(rows) m \(m) column \(j)")
+                    }
+                }
+            }
+        }
+    }
+
     func testMatmulCoversMatricesLargerThanOneCacheBlock() throws {
         // 1000 rows of Q8_0 x 2304 (2.4 KB each) span several of matmul's 128 KiB row blocks
         var generator = SeededGenerator(seed: 21)

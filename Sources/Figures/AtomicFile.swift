@@ -11,9 +11,11 @@ private let systemWrite = Darwin.write
 
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically; on failure the target is untouched and no
-    /// temporary file is left behind.
+    /// temporary file is left behind. An existing file keeps its permissions; a symbolic link
+    /// is followed (its target is replaced).
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
+        let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent
             + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -22,6 +24,8 @@ public enum AtomicFile {
         var closed = false
         do {
             defer { if !closed { close(descriptor) } }
+            var existing = stat()
+            if stat(path, &existing) == 0 { _ = fchmod(descriptor, existing.st_mode & 0o7777) }
             try bytes.withUnsafeBytes { buffer in
                 guard let base = buffer.baseAddress else { return }
                 var offset = 0

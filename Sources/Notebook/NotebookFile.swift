@@ -1,14 +1,13 @@
 // Reading notebook files with a snapshot of what was read, and writing them atomically: a
 // temporary file in the same folder, fsync, rename over the target, fsync of the folder.
+import Figures
 import Foundation
 #if canImport(Glibc)
 import Glibc
 private let systemRead = Glibc.read
-private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
 private let systemRead = Darwin.read
-private let systemWrite = Darwin.write
 #endif
 
 extension Notebook {
@@ -93,51 +92,10 @@ enum NotebookFileAccess {
     /// Writes `bytes` to `path` through a temporary file in the same folder and a rename. An
     /// existing file keeps its permissions; a symbolic link is followed (its target is replaced).
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
-        let target = url.path
-        let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/." + url.lastPathComponent
-            + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
-            throw NotebookError.fileSystem(operation: "create", path: temporary, errno: errno)
-        }
-        var isOpen = true
         do {
-            defer { if isOpen { close(descriptor) } }
-            var existing = stat()
-            if stat(target, &existing) == 0 { _ = fchmod(descriptor, existing.st_mode & 0o7777) }
-            try bytes.withUnsafeBytes { buffer in
-                guard let base = buffer.baseAddress else { return }
-                var offset = 0
-                while offset < buffer.count {
-                    let written = systemWrite(descriptor, base + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw NotebookError.fileSystem(operation: "write", path: temporary, errno: errno)
-                    }
-                    offset += written
-                }
-            }
-            guard fsync(descriptor) == 0 else {
-                throw NotebookError.fileSystem(operation: "fsync", path: temporary, errno: errno)
-            }
-            isOpen = false
-            guard close(descriptor) == 0 else {
-                throw NotebookError.fileSystem(operation: "close", path: temporary, errno: errno)
-            }
-            guard rename(temporary, target) == 0 else {
-                throw NotebookError.fileSystem(operation: "rename to", path: target, errno: errno)
-            }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        // Make the rename durable; a failure here loses nothing already written.
-        let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folderDescriptor >= 0 {
-            _ = fsync(folderDescriptor)
-            close(folderDescriptor)
+            try AtomicFile.write(bytes, to: path)
+        } catch FiguresError.fileSystem(let operation, let failedPath, let code) {
+            throw NotebookError.fileSystem(operation: operation, path: failedPath, errno: code)
         }
     }
 }

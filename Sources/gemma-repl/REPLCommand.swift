@@ -123,7 +123,6 @@ final class REPLSession {
             switch reader.readLine(prompt: prompt) {
             case .endOfInput:
                 if !buffer.isEmpty && !evaluate(buffer) { failures += 1 }
-                persistHistory()
                 if interactive { print("") }
                 return failures
             case .interrupted:
@@ -133,10 +132,7 @@ final class REPLSession {
                 if buffer.isEmpty, let command = MetaCommand(line) {
                     reader.addHistory(line)
                     persistHistory()
-                    if !run(command) {
-                        persistHistory()
-                        return failures
-                    }
+                    if !run(command) { return failures }
                     continue
                 }
                 buffer += buffer.isEmpty ? line : "\n" + line

@@ -123,7 +123,7 @@ typedef struct {
     ck_rows_fn rows_q4_0, rows_q5_0, rows_q8_0;
     // optional matrix-product kernels (NULL: ck_matmul calls the row kernels per activation);
     // each must give exactly the results of its dot product
-    ck_matmul_fn matmul_q4_0, matmul_q5_0, matmul_q8_0, matmul_q4_K;
+    ck_matmul_fn matmul_q4_0, matmul_q5_0, matmul_q8_0, matmul_q4_K, matmul_q6_K;
     char features[64];   // what ck_cpu_features reports
 } ck_kernel_table;
 
@@ -138,8 +138,14 @@ const ck_kernel_table *ck_active_kernels(void);
 /// Fills every entry with the portable C kernels (portable.c).
 void ck_portable_install(ck_kernel_table *table);
 #if defined(__x86_64__) || defined(_M_X64)
-/// Replaces entries with AVX2+FMA+F16C kernels (x86_avx2.c); call only when the CPU has them.
+/// Replaces entries with AVX2+FMA+F16C kernels (x86_avx2.c, x86_int8.c); call only when the
+/// CPU has them.
 void ck_avx2_install(ck_kernel_table *table);
+/// Replaces the integer kernels with their AVX-VNNI ones / the integer kernels and the float
+/// dot products with AVX-512 (F, BW, VL, VNNI) ones, all bit-identical to the AVX2 kernels;
+/// call only after ck_avx2_install and only when the CPU has the instructions.
+void ck_avx_vnni_install(ck_kernel_table *table);
+void ck_avx512_install(ck_kernel_table *table);
 #endif
 #if defined(__aarch64__)
 /// Replaces entries with NEON dot-product kernels (arm_neon.c); call only when the CPU has them.

@@ -14,7 +14,12 @@
 
 // MARK: choosing the kernels
 
-static ck_kernel_table portable_table, dispatched_table;
+/// The kernel paths of this build: [0] the portable C code, then this architecture's SIMD
+/// paths, each a table filled once; `available` says whether this CPU can run it. The
+/// dispatched path is the last available one.
+enum { MAX_PATHS = 4 };
+static ck_kernel_table tables[MAX_PATHS];
+static int path_count, path_available[MAX_PATHS], dispatched_path;
 static _Atomic(const ck_kernel_table *) active_table;
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -33,18 +38,37 @@ static int cpu_has_dotprod(void) {
 }
 #endif
 
+#if defined(CK_SIMDE)
+// scripts/dev/x86-kernel-check.sh: the AVX-512 and VNNI instructions are emulated
+#define CPU_SUPPORTS(feature) 1
+#else
+#define CPU_SUPPORTS(feature) __builtin_cpu_supports(feature)
+#endif
+
+/// Adds a path: the portable kernels, then each install function in turn.
+static void add_path(int available, void (*first)(ck_kernel_table *), void (*second)(ck_kernel_table *)) {
+    ck_kernel_table *table = &tables[path_count];
+    ck_portable_install(table);
+    if (first) first(table);
+    if (second) second(table);
+    path_available[path_count] = available;
+    if (available) dispatched_path = path_count;
+    path_count++;
+}
+
 static void build_tables(void) {
-    ck_portable_install(&portable_table);
-    ck_portable_install(&dispatched_table);
+    add_path(1, NULL, NULL);
 #if defined(__x86_64__) || defined(_M_X64)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
-        ck_avx2_install(&dispatched_table);
-    }
+    const int avx2 = CPU_SUPPORTS("avx2") && CPU_SUPPORTS("fma") && CPU_SUPPORTS("f16c");
+    add_path(avx2, ck_avx2_install, NULL);
+    add_path(avx2 && CPU_SUPPORTS("avxvnni"), ck_avx2_install, ck_avx_vnni_install);
+    add_path(avx2 && CPU_SUPPORTS("avx512f") && CPU_SUPPORTS("avx512bw") && CPU_SUPPORTS("avx512vl")
+             && CPU_SUPPORTS("avx512vnni"), ck_avx2_install, ck_avx512_install);
 #elif defined(__aarch64__)
-    if (cpu_has_dotprod()) ck_neon_dotprod_install(&dispatched_table);
+    add_path(cpu_has_dotprod(), ck_neon_dotprod_install, NULL);
 #endif
-    atomic_store_explicit(&active_table, &dispatched_table, memory_order_release);
+    atomic_store_explicit(&active_table, &tables[dispatched_path], memory_order_release);
 }
 
 static inline const ck_kernel_table *kernels(void) {
@@ -58,10 +82,25 @@ const char *ck_cpu_features(void) { return kernels()->features; }
 
 const ck_kernel_table *ck_active_kernels(void) { return kernels(); }
 
-void ck_force_portable(int on) {
+const char *ck_path_name(int index) {
     pthread_once(&tables_once, build_tables);
-    atomic_store_explicit(&active_table, on ? &portable_table : &dispatched_table, memory_order_release);
+    return index >= 0 && index < path_count ? tables[index].features : NULL;
 }
+
+int ck_path_available(int index) {
+    pthread_once(&tables_once, build_tables);
+    return index >= 0 && index < path_count && path_available[index];
+}
+
+int ck_use_path(int index) {
+    pthread_once(&tables_once, build_tables);
+    if (index == -1) index = dispatched_path;
+    if (!ck_path_available(index)) return -1;
+    atomic_store_explicit(&active_table, &tables[index], memory_order_release);
+    return 0;
+}
+
+void ck_force_portable(int on) { ck_use_path(on ? 0 : -1); }
 
 // MARK: rows and dot products
 
@@ -168,6 +207,7 @@ static ck_matmul_fn matmul_for(uint32_t type, const ck_kernel_table *table) {
     case CK_TYPE_Q5_0: return table->matmul_q5_0;
     case CK_TYPE_Q8_0: return table->matmul_q8_0;
     case CK_TYPE_Q4_K: return table->matmul_q4_K;
+    case CK_TYPE_Q6_K: return table->matmul_q6_K;
     default: return NULL;
     }
 }

@@ -259,8 +259,18 @@ void ck_avx2_install(ck_kernel_table *table) {
     table->dot_f16_f32 = dot_f16_f32;
     table->axpy_f32 = axpy_f32;
     table->axpy_f16 = axpy_f16;
-    ck_avx2_legacy_install(table);
-    ck_avx2_kquants_install(table);
+    ck_x86_int8_install(table);
     strcpy(table->features, "AVX2 FMA F16C");
+}
+
+void ck_avx_vnni_install(ck_kernel_table *table) {
+    ck_x86_int8_avx_vnni_install(table);
+    strcpy(table->features, "AVX2 FMA F16C AVX-VNNI");
+}
+
+void ck_avx512_install(ck_kernel_table *table) {
+    ck_x86_int8_avx512_vnni_install(table);
+    ck_x86_avx512_install(table);
+    strcpy(table->features, "AVX2 FMA F16C AVX512F AVX512BW AVX512VL AVX512VNNI");
 }
 #endif

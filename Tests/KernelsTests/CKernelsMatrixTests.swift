@@ -11,15 +11,15 @@ final class CKernelsMatrixTests: XCTestCase {
     static let supported: [GGMLType] = [.q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K, .f16, .bf16, .f32]
 
     override func tearDown() {
-        ck_force_portable(0)
+        ck_use_path(-1)
         super.tearDown()
     }
 
     func testMatvecAndMatmulEqualRowDots() throws {
         var generator = SeededGenerator(seed: 20)
         let rows = 70, m = 5, n = 512, stride = 80
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             for type in Self.supported {
                 let rowBytes = try XCTUnwrap(type.rowBytes(n))
                 let matrix = (0..<rows).flatMap { _ in TestData.weights(type, count: n, using: &generator) }
@@ -33,7 +33,7 @@ final class CKernelsMatrixTests: XCTestCase {
                     ck_matvec(type.rawValue, Int64(n), w.baseAddress!, rowBytes, 3, 67, activations[1], &vector)
                 }
                 XCTAssertEqual(status, 0)
-                XCTAssertEqual(vector, Array(expected[1][3..<67]), "\(type) matvec portable=\(portable)")
+                XCTAssertEqual(vector, Array(expected[1][3..<67]), "\(type) matvec path=\(KernelPaths.name(path))")
                 // matmul over rows [1, 70) and every activation, output rows `stride` apart
                 var product = [Float](repeating: -1, count: m * stride)
                 let joined = activations.flatMap { $0 }
@@ -123,11 +123,78 @@ final class CKernelsMatrixTests: XCTestCase {
         XCTAssertEqual(String(cString: ck_cpu_features()), "portable")
         ck_force_portable(0)
         XCTAssertEqual(String(cString: ck_cpu_features()), dispatched)
+        XCTAssertEqual(KernelPaths.name(KernelPaths.available.last!), dispatched, "the last path the CPU can run")
+        XCTAssertEqual(ck_use_path(Int32(KernelPaths.all.count)), -1, "no such path")
+        for path in KernelPaths.all where ck_path_available(path) == 0 {
+            XCTAssertEqual(ck_use_path(path), -1, "\(KernelPaths.name(path)) is refused on this CPU")
+            XCTAssertEqual(String(cString: ck_cpu_features()), dispatched, "and nothing changed")
+        }
         #if arch(x86_64) && os(Linux)
+        XCTAssertEqual(KernelPaths.all.map(KernelPaths.name), [
+            "portable", "AVX2 FMA F16C", "AVX2 FMA F16C AVX-VNNI", "AVX2 FMA F16C AVX512F AVX512BW AVX512VL AVX512VNNI",
+        ])
         let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
         let hasAVX2 = flags.isSuperset(of: ["avx2", "fma", "f16c"])
-        XCTAssertEqual(dispatched, hasAVX2 ? "AVX2 FMA F16C" : "portable")
+        let expected = !hasAVX2 ? "portable"
+            : flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512_vnni"]) ? KernelPaths.name(3)
+            : flags.contains("avx_vnni") ? KernelPaths.name(2) : KernelPaths.name(1)
+        XCTAssertEqual(dispatched, expected)
+        #endif
+    }
+
+    /// Every SIMD path of an architecture gives the first SIMD path's bits (x86-64: the
+    /// VNNI and AVX-512 paths sum the same products in the same lanes as AVX2), for dot
+    /// products, matvec and matmul. Paths this CPU lacks are checked under emulation by
+    /// testEmulatedX86PathsMatchAVX2.
+    func testSIMDPathsAreBitIdentical() throws {
+        let simd = KernelPaths.available.filter { $0 > 0 }
+        var generator = SeededGenerator(seed: 23)
+        for type: GGMLType in [.q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K, .f16, .bf16, .f32] {
+            let n = type.blockSize == 256 ? 512 : 96, rows = 7, m = 5
+            let rowBytes = try XCTUnwrap(type.rowBytes(n))
+            let matrix = TestData.weights(type, count: rows * n, using: &generator)
+            let activations = (0..<m).map { _ in TestData.activationRow(for: type, values: TestData.floats(n, using: &generator)) }
+            var first: [Float]?
+            for path in simd {
+                XCTAssertEqual(ck_use_path(path), 0)
+                var product = [Float](repeating: .nan, count: m * rows), vector = [Float](repeating: .nan, count: rows)
+                matrix.withUnsafeBytes { w in
+                    XCTAssertEqual(ck_matmul(type.rawValue, Int64(n), w.baseAddress!, rowBytes, 0, Int64(rows),
+                                             activations.flatMap { $0 }, activations[0].count, Int64(m), &product, Int64(rows)), 0)
+                    XCTAssertEqual(ck_matvec(type.rawValue, Int64(n), w.baseAddress!, rowBytes, 0, Int64(rows),
+                                             activations[0], &vector), 0)
+                }
+                let results = product + vector
+                if let first { XCTAssertEqual(results, first, "\(type) on \(KernelPaths.name(path))") } else { first = results }
+            }
+        }
+    }
+
+    /// The x86-64 paths this CPU may lack (AVX-VNNI, AVX-512 with VNNI), run with their
+    /// instructions emulated by SIMD Everywhere: scripts/dev/x86-kernel-check.sh builds the C
+    /// target with the check driver and requires every path to match the portable kernels
+    /// and the AVX2 path's bits.
+    func testEmulatedX86PathsMatchAVX2() throws {
+        #if arch(x86_64) && os(Linux)
+        guard KernelPaths.available.contains(1) else { throw XCTSkip("needs a CPU with AVX2, FMA and F16C") }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../scripts/dev/x86-kernel-check.sh").standardized
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [script.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, output)
+        for name in KernelPaths.all.dropFirst().map(KernelPaths.name) {
+            XCTAssertTrue(output.contains("path \(name): 0 failure(s)"), "\(name) was checked:\n\(output)")
+        }
+        #else
+        throw XCTSkip("x86-64 Linux only")
         #endif
     }
 }

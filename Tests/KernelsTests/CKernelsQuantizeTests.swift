@@ -1,5 +1,5 @@
 // Tests of the C activation-row preparation in CKernels: Q8_0 (three ggml variants) and Q8_K
-// quantization and fp16 / bf16 conversion, on the dispatched and the portable path, against
+// quantization and fp16 / bf16 conversion, on every kernel path this CPU can run, against
 // the Swift Quantize / Half code and the golden bytes in Tests/Fixtures/quant.
 import CKernels
 import GGUF
@@ -8,7 +8,7 @@ import XCTest
 
 final class CKernelsQuantizeTests: XCTestCase {
     override func tearDown() {
-        ck_force_portable(0)
+        ck_use_path(-1)
         super.tearDown()
     }
 
@@ -21,14 +21,14 @@ final class CKernelsQuantizeTests: XCTestCase {
     func testRowsMatchGoldenBytes() throws {
         let goldens = try QuantGoldens.load()
         XCTAssertFalse(goldens.quantize.isEmpty)
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             for golden in goldens.quantize {
                 let values = try QuantGoldens.floats(golden.input)
                 let n = Int64(golden.count)
                 func expect(_ format: String, _ bytes: [UInt8]) throws {
                     let expected = try QuantGoldens.bytes(try XCTUnwrap(golden.expected[format]))
-                    assertSameBytes(bytes, expected, "\(golden.name) \(format) portable=\(portable)")
+                    assertSameBytes(bytes, expected, "\(golden.name) \(format) path=\(KernelPaths.name(path))")
                 }
                 for (variant, _, format) in Self.variants {
                     var out = [UInt8](repeating: 0, count: golden.count / 32 * 34)
@@ -60,13 +60,13 @@ final class CKernelsQuantizeTests: XCTestCase {
                 values[515] = 40; values[524] = 1                      // before / after the NaN
                 for j in 1536..<1792 { values[j] = Float(bitPattern: UInt32(j % 7) * 0x100) * (j % 2 == 0 ? 1 : -1) }
             }
-            for portable in [false, true] {
-                ck_force_portable(portable ? 1 : 0)
+            for path in KernelPaths.available {
+                ck_use_path(path)
                 for (variant, swiftVariant, _) in Self.variants {
                     var fast = [UInt8](repeating: 0, count: n / 32 * 34), expected = fast
                     ck_quantize_row_q8_0_variant(values, &fast, Int64(n), variant)
                     Quantize.q8_0(values, count: n, into: &expected, variant: swiftVariant)
-                    assertSameBytes(fast, expected, "Q8_0 \(swiftVariant) n=\(n) portable=\(portable)")
+                    assertSameBytes(fast, expected, "Q8_0 \(swiftVariant) n=\(n) path=\(KernelPaths.name(path))")
                 }
                 var reference = [UInt8](repeating: 0, count: n / 32 * 34), variant0 = reference
                 ck_quantize_row_q8_0(values, &reference, Int64(n))
@@ -76,7 +76,7 @@ final class CKernelsQuantizeTests: XCTestCase {
                     var fast = [UInt8](repeating: 0, count: n / 256 * 292), expected = fast
                     ck_quantize_row_q8_K(values, &fast, Int64(n))
                     Quantize.q8_K(values, count: n, into: &expected)
-                    assertSameBytes(fast, expected, "Q8_K n=\(n) portable=\(portable)")
+                    assertSameBytes(fast, expected, "Q8_K n=\(n) path=\(KernelPaths.name(path))")
                 }
             }
         }
@@ -87,8 +87,8 @@ final class CKernelsQuantizeTests: XCTestCase {
     func testTiesRoundAsGGMLDoes() {
         var values = (0..<256).map { Float($0 % 100 - 50) + 0.5 }
         for block in 0..<8 { values[32 * block] = 127 }
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             let q8_0 = TestData.activationRow(for: .q8_0, values: values)
             XCTAssertEqual(Array(q8_0[0..<2]), [0x00, 0x3c], "d = 1")
             XCTAssertEqual(Int8(bitPattern: q8_0[2 + 1]), -49)    // -48.5
@@ -108,12 +108,12 @@ final class CKernelsQuantizeTests: XCTestCase {
             (0x1p-24, 0x0001), (0x1p-25, 0x0000), (0x1.8p-24, 0x0002), (0x1p-14, 0x0400),
             (1 + 0x1p-11, 0x3c00), (1 + 0x1.8p-10, 0x3c02), (-0.0, 0x8000), (.infinity, 0x7c00),
         ]
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             for (value, bits) in cases {
                 var out: UInt16 = 0
                 ck_convert_row_f16([value], &out, 1)
-                XCTAssertEqual(out, bits, "\(value) portable=\(portable)")
+                XCTAssertEqual(out, bits, "\(value) path=\(KernelPaths.name(path))")
             }
         }
     }
@@ -122,11 +122,11 @@ final class CKernelsQuantizeTests: XCTestCase {
     func testF16ConversionRoundTripsEveryHalf() {
         let halves = (0..<0x10000).map(UInt16.init).filter { $0 & 0x7c00 != 0x7c00 }
         let values = halves.map(Half.toFloat)
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             var out = [UInt16](repeating: 0, count: values.count)
             ck_convert_row_f16(values, &out, Int64(values.count))
-            XCTAssertEqual(out, halves, "portable=\(portable)")
+            XCTAssertEqual(out, halves, "path=\(KernelPaths.name(path))")
         }
     }
 
@@ -157,14 +157,14 @@ final class CKernelsQuantizeTests: XCTestCase {
             (1, 0x3f80), (-1, 0xbf80), (Float(bitPattern: 0x3f80_8000), 0x3f80), (Float(bitPattern: 0x3f81_8000), 0x3f82),
             (Float(bitPattern: 0x3f80_8001), 0x3f81), (Float(bitPattern: 0x7f80_0001), 0x7fc0), (Float(bitPattern: 0xffc0_0000), 0xffc0),
         ]
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             // in a row of 17, so the AVX2 path's 16-wide loop and its tail both see every case
             for (value, bits) in cases {
                 let row = [Float](repeating: value, count: 17)
                 var out = [UInt16](repeating: 0, count: 17)
                 ck_convert_row_bf16(row, &out, 17)
-                XCTAssertEqual(out, [UInt16](repeating: bits, count: 17), "\(value.bitPattern) portable=\(portable)")
+                XCTAssertEqual(out, [UInt16](repeating: bits, count: 17), "\(value.bitPattern) path=\(KernelPaths.name(path))")
             }
         }
     }

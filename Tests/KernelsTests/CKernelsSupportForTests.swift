@@ -19,6 +19,18 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
+/// The kernel paths of CKernels this CPU can run: 0 is the portable C code, then the SIMD
+/// paths (on x86-64: AVX2, AVX-VNNI, AVX-512 with VNNI; on ARM64: NEON DOTPROD).
+enum KernelPaths {
+    static var all: [Int32] {
+        var paths: [Int32] = []
+        while ck_path_name(Int32(paths.count)) != nil { paths.append(Int32(paths.count)) }
+        return paths
+    }
+    static var available: [Int32] { all.filter { ck_path_available($0) != 0 } }
+    static func name(_ path: Int32) -> String { ck_path_name(path).map { String(cString: $0) } ?? "none" }
+}
+
 extension Array where Element == UInt8 {
     /// Stores a 16-bit little-endian word at a byte offset.
     mutating func storeHalf(_ bits: UInt16, at offset: Int) {

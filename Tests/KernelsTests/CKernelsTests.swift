@@ -1,6 +1,6 @@
 // Tests of the C dot products in CKernels against the plain-Swift twins in ScalarDot, on
-// random rows of the sizes Gemma uses (640, 2304, 9216), on the dispatched and the portable
-// path. Shared test data helpers live here too.
+// random rows of the sizes Gemma uses (640, 2304, 9216), on every kernel path this CPU
+// can run. Shared test data helpers live in CKernelsSupportForTests.swift.
 import CKernels
 import GGUF
 import Kernels
@@ -8,7 +8,7 @@ import XCTest
 
 final class CKernelsTests: XCTestCase {
     override func tearDown() {
-        ck_force_portable(0)
+        ck_use_path(-1)
         super.tearDown()
     }
 
@@ -18,8 +18,8 @@ final class CKernelsTests: XCTestCase {
             (.q4_K, [256, 2304, 9216]), (.q5_K, [256, 2304, 9216]), (.q6_K, [256, 2304, 9216]),
         ]
         var generator = SeededGenerator(seed: 1)
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             for (type, sizes) in cases {
                 for n in sizes {
                     for _ in 0..<3 {
@@ -29,7 +29,7 @@ final class CKernelsTests: XCTestCase {
                         let twin = TestData.twinDot(type, n: n, weights, activations)
                         let magnitude = TestData.blockMagnitude(type, n: n, weights, activations)
                         XCTAssertEqual(fast, twin, accuracy: 1e-5 * magnitude,
-                                       "\(type) n=\(n) portable=\(portable)")
+                                       "\(type) n=\(n) path=\(KernelPaths.name(path))")
                         XCTAssertGreaterThan(magnitude, 0)
                     }
                 }
@@ -41,8 +41,8 @@ final class CKernelsTests: XCTestCase {
     /// integer arithmetic is exact, so only the scales' products and the sums round).
     func testDotsMatchDequantizedFloatDots() throws {
         var generator = SeededGenerator(seed: 5)
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             for type in [GGMLType.q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K, .f16, .bf16, .f32] {
                 for n in type.blockSize == 256 ? [256, 2304] : [640, 2304] {
                     let weights = TestData.weights(type, count: n, using: &generator)
@@ -53,7 +53,7 @@ final class CKernelsTests: XCTestCase {
                     let exact = zip(w, a).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
                     let magnitude = zip(w, a).reduce(0.0) { $0 + abs(Double($1.0) * Double($1.1)) }
                     let fast = TestData.cDot(type, n: n, weights, activations)
-                    XCTAssertEqual(Double(fast), exact, accuracy: 1e-5 * magnitude, "\(type) n=\(n) portable=\(portable)")
+                    XCTAssertEqual(Double(fast), exact, accuracy: 1e-5 * magnitude, "\(type) n=\(n) path=\(KernelPaths.name(path))")
                 }
             }
         }
@@ -61,8 +61,8 @@ final class CKernelsTests: XCTestCase {
 
     func testFloatDotsMatchScalarTwinsOnBothPaths() {
         var generator = SeededGenerator(seed: 2)
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             for type in [GGMLType.f16, .bf16, .f32] {
                 for n in [1, 37, 640, 2304, 9216] {
                     let weights = TestData.weights(type, count: n, using: &generator)
@@ -70,7 +70,7 @@ final class CKernelsTests: XCTestCase {
                     let fast = TestData.cDot(type, n: n, weights, activations)
                     let twin = TestData.twinDot(type, n: n, weights, activations)
                     let magnitude = TestData.blockMagnitude(type, n: n, weights, activations)
-                    XCTAssertEqual(fast, twin, accuracy: 1e-5 * magnitude, "\(type) n=\(n) portable=\(portable)")
+                    XCTAssertEqual(fast, twin, accuracy: 1e-5 * magnitude, "\(type) n=\(n) path=\(KernelPaths.name(path))")
                 }
             }
         }
@@ -80,8 +80,8 @@ final class CKernelsTests: XCTestCase {
     func testUnitScaleDotsAreExactIntegers() throws {
         var generator = SeededGenerator(seed: 3)
         let one: UInt16 = 0x3c00
-        for portable in [false, true] {
-            ck_force_portable(portable ? 1 : 0)
+        for path in KernelPaths.available {
+            ck_use_path(path)
             for type in [GGMLType.q4_0, .q5_0, .q8_0, .q4_K, .q5_K, .q6_K] {
                 let n = 512
                 var weights = TestData.weights(type, count: n, using: &generator)
@@ -107,7 +107,7 @@ final class CKernelsTests: XCTestCase {
                 let twin = TestData.twinDot(type, n: n, weights, activations)
                 XCTAssertLessThan(abs(twin), 16_777_216, "\(type): the sum must stay exact in Float")
                 XCTAssertEqual(twin, twin.rounded(), "\(type): an integer")
-                XCTAssertEqual(fast, twin, "\(type) portable=\(portable)")
+                XCTAssertEqual(fast, twin, "\(type) path=\(KernelPaths.name(path))")
             }
         }
     }

@@ -1,7 +1,8 @@
-// Stand-alone check of the CKernels C target (used by arm64-kernel-check.sh under qemu, and
-// natively on x86-64): every dispatched kernel against the portable one, and every dot
-// product against a double-precision dot of independently dequantized rows.
-// Usage: ck_check [expected ck_cpu_features() string]. Exit status 0 when all checks pass.
+// Stand-alone check of the CKernels C target (used by arm64-kernel-check.sh under qemu, by
+// x86-kernel-check.sh with AVX-512 and VNNI emulated, and natively): the kernels of every
+// path this CPU can run against the portable ones, every SIMD path bit-identical to the
+// first, and every dot product against a double-precision dot of independently dequantized
+// rows. Usage: ck_check [expected ck_cpu_features() string]. Exit status 0 when all pass.
 #include "ckernels.h"
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <string.h>
 
 static int failures = 0;
+/// The path under test and the first SIMD path (the one every other SIMD path must equal).
+static int fast_path = 0, first_simd_path = 1;
 #define CHECK(cond, ...) do { if (!(cond)) { failures++; if (failures < 30) { printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } } } while (0)
 
 // MARK: random data
@@ -155,7 +158,7 @@ static float dot(uint32_t type, int64_t n, const void *w, const void *a) {
 
 static void check_type(uint32_t type, int64_t n) {
     const uint32_t atype = ck_activation_type(type);
-    const int64_t rows = 5, m = 3;
+    const int64_t rows = 5, m = 5;
     const size_t wbytes = row_size(type, n), abytes = row_size(atype, n);
     uint8_t *w = malloc(wbytes * rows), *a = malloc(abytes * m), *a_portable = malloc(abytes * m);
     float *x = malloc(sizeof(float) * n * m);
@@ -164,21 +167,25 @@ static void check_type(uint32_t type, int64_t n) {
     for (int64_t i = 0; i < n * m; i++) x[i] = uniform(-1, 1) * (next_u32() % 17 == 0 ? 8.0f : 1.0f);
     for (int64_t j = 0; j < m; j++) {
         prepare(atype, x + j * n, n, a + j * abytes);
-        ck_force_portable(1);
+        ck_use_path(0);
         prepare(atype, x + j * n, n, a_portable + j * abytes);
-        ck_force_portable(0);
+        ck_use_path(fast_path);
     }
     CHECK(memcmp(a, a_portable, abytes * m) == 0, "type %u n %lld: prepared activations differ from portable", type, (long long)n);
-    float matvec_out[5], matmul_out[3 * 7];
+    float matvec_out[5], matmul_out[5 * 7];
     CHECK(ck_matvec(type, n, w, wbytes, 0, rows, a, matvec_out) == 0, "matvec type %u", type);
     CHECK(ck_matmul(type, n, w, wbytes, 1, rows, a, abytes, m, matmul_out, 7) == 0, "matmul type %u", type);
     for (int64_t r = 0; r < rows; r++) {
         for (int64_t j = 0; j < m; j++) {
             const uint8_t *row = w + r * wbytes, *act = a + j * abytes;
             const float fast = dot(type, n, row, act);
-            ck_force_portable(1);
+            ck_use_path(0);
             const float portable = dot(type, n, row, act);
-            ck_force_portable(0);
+            ck_use_path(first_simd_path);
+            const float first_simd = dot(type, n, row, act);
+            ck_use_path(fast_path);
+            CHECK(fast == first_simd, "type %u n %lld: path %d gives %.9g, path %d %.9g", type, (long long)n, fast_path, fast,
+                  first_simd_path, first_simd);
             dequantize(type, row, n, wd);
             dequantize(atype, act, n, ad);
             double exact = 0, magnitude = 0;
@@ -205,10 +212,10 @@ static void check_integer_exact(void) {
     long long expected = 0;
     for (int b = 0; b < 8; b++) for (int j = 0; j < 32; j++) expected += (int8_t)w[34 * b + 2 + j] * (int8_t)a[34 * b + 2 + j];
     for (int portable = 0; portable < 2; portable++) {
-        ck_force_portable(portable);
+        ck_use_path(portable ? 0 : fast_path);
         CHECK(ck_dot_q8_0_q8_0(256, w, a) == (float)expected, "q8_0 unit scales: %g != %lld", ck_dot_q8_0_q8_0(256, w, a), expected);
     }
-    ck_force_portable(0);
+    ck_use_path(fast_path);
 }
 
 /// Rounding of ties: d = 1 blocks (max |x| = 127), values k + 0.5.
@@ -219,7 +226,7 @@ static void check_quantize_ties(void) {
     x[128] = 127.0f; x[160] = 127.0f; x[192] = 127.0f; x[224] = 127.0f;
     uint8_t q0[34 * 8], qk[292];
     for (int portable = 0; portable < 2; portable++) {
-        ck_force_portable(portable);
+        ck_use_path(portable ? 0 : fast_path);
         ck_quantize_row_q8_0(x, q0, 256);
         for (int i = 1; i < 32; i++) {
             const int expected = (int)roundf(x[i]);    // halves away from zero
@@ -234,7 +241,7 @@ static void check_quantize_ties(void) {
         float d; memcpy(&d, qk, 4);
         CHECK(d == -1.0f, "q8_K d %g", d);
     }
-    ck_force_portable(0);
+    ck_use_path(fast_path);
 }
 
 /// The three Q8_0 rounding variants, dispatched against portable, on rows with edge blocks.
@@ -247,9 +254,9 @@ static void check_q8_0_variants(void) {
     for (int i = 640; i < 672; i++) { uint32_t bits = (uint32_t)i; memcpy(&x[i], &bits, 4); }   // subnormal block
     for (int variant = 0; variant < 3; variant++) {
         ck_quantize_row_q8_0_variant(x, fast, n, variant);
-        ck_force_portable(1);
+        ck_use_path(0);
         ck_quantize_row_q8_0_variant(x, portable, n, variant);
-        ck_force_portable(0);
+        ck_use_path(fast_path);
         CHECK(memcmp(fast, portable, sizeof fast) == 0, "Q8_0 variant %d differs from portable", variant);
     }
 }
@@ -265,9 +272,9 @@ static void check_conversions(void) {
         memcpy(&x[i], &bits, 4);
     }
     ck_convert_row_f16(x, fast, count);
-    ck_force_portable(1);
+    ck_use_path(0);
     ck_convert_row_f16(x, portable, count);
-    ck_force_portable(0);
+    ck_use_path(fast_path);
     CHECK(memcmp(fast, portable, 2 * count) == 0, "f16 conversion differs from portable");
     for (int i = 0; i < count; i++) {   // round to nearest even, checked against the value
         const double v = x[i], got = half_value(portable[i]);
@@ -278,9 +285,9 @@ static void check_conversions(void) {
               "f16 of %.9g gave %.9g", v, got);
     }
     ck_convert_row_bf16(x, fast, count);
-    ck_force_portable(1);
+    ck_use_path(0);
     ck_convert_row_bf16(x, portable, count);
-    ck_force_portable(0);
+    ck_use_path(fast_path);
     CHECK(memcmp(fast, portable, 2 * count) == 0, "bf16 conversion differs from portable");
     free(x); free(fast); free(portable);
 }
@@ -288,15 +295,22 @@ static void check_conversions(void) {
 int main(int argc, char **argv) {
     printf("ck_cpu_features: %s\n", ck_cpu_features());
     if (argc > 1) CHECK(strcmp(ck_cpu_features(), argv[1]) == 0, "expected features \"%s\"", argv[1]);
-    const uint32_t legacy[] = {2, 6, 8, 1, 30, 0}, kquants[] = {12, 13, 14};
-    const int64_t legacy_sizes[] = {32, 640, 2304, 9216}, k_sizes[] = {256, 2304, 9216};
-    for (int t = 0; t < 6; t++) for (int s = 0; s < 4; s++) check_type(legacy[t], legacy_sizes[s]);
-    for (int t = 0; t < 3; t++) for (int s = 0; s < 3; s++) check_type(kquants[t], k_sizes[s]);
-    check_type(1, 37); check_type(30, 45); check_type(0, 51);   // float rows with tails
-    check_integer_exact();
-    check_quantize_ties();
-    check_q8_0_variants();
-    check_conversions();
+    for (fast_path = 1; ck_path_name(fast_path); fast_path++) {
+        if (!ck_path_available(fast_path)) { printf("path %s: not on this CPU\n", ck_path_name(fast_path)); continue; }
+        const int before = failures;
+        ck_use_path(fast_path);
+        const uint32_t legacy[] = {2, 6, 8, 1, 30, 0}, kquants[] = {12, 13, 14};
+        const int64_t legacy_sizes[] = {32, 640, 2304, 9216}, k_sizes[] = {256, 2304, 9216};
+        for (int t = 0; t < 6; t++) for (int s = 0; s < 4; s++) check_type(legacy[t], legacy_sizes[s]);
+        for (int t = 0; t < 3; t++) for (int s = 0; s < 3; s++) check_type(kquants[t], k_sizes[s]);
+        check_type(1, 37); check_type(30, 45); check_type(0, 51);   // float rows with tails
+        check_integer_exact();
+        check_quantize_ties();
+        check_q8_0_variants();
+        check_conversions();
+        printf("path %s: %d failure(s)\n", ck_path_name(fast_path), failures - before);
+    }
+    ck_use_path(-1);
     CHECK(ck_matvec(3, 32, NULL, 0, 0, 0, NULL, NULL) == -1, "Q4_1 must be unsupported");
     CHECK(ck_matvec(12, 255, NULL, 0, 0, 0, NULL, NULL) == -1, "n = 255 is not a Q4_K row");
     printf("%s: %d failure(s)\n", failures ? "FAILED" : "ok", failures);

@@ -2,8 +2,8 @@
 // matmul) in C with run-time CPU dispatch, with the arithmetic of ggml's CPU backend
 // (ggml/src/ggml-cpu/quants.c and arch/*/quants.c; block layouts from ggml-common.h).
 //
-// Paths: x86-64 AVX2+FMA+F16C; ARM64 NEON with the dot-product extension; portable C for
-// everything (and for every function). The path is chosen once, on first use, from the CPU
+// Paths: x86-64 AVX2+FMA+F16C, with AVX-VNNI, or with AVX-512 (F, BW, VL, VNNI); ARM64
+// NEON with the dot-product extension; portable C for everything (and for every function). The path is chosen once, on first use, from the CPU
 // the program runs on (`__builtin_cpu_supports` on x86-64, `getauxval(AT_HWCAP)` on Linux
 // ARM64), so one binary is safe on every CPU of its architecture.
 //
@@ -135,8 +135,22 @@ int ck_weighted_values(uint32_t kv_type, int64_t value_dim, const float *weights
 /// or "portable".
 const char *ck_cpu_features(void);
 
-/// For tests and benchmarks: on != 0 makes every function use the portable C code;
-/// 0 returns to the dispatched paths. Not to be called while kernels run on other threads.
+/// The kernel paths of this build, by index: 0 is the portable C code ("portable"), the
+/// others this architecture's SIMD paths, named as ck_cpu_features names them (x86-64:
+/// "AVX2 FMA F16C"; "AVX2 FMA F16C AVX-VNNI"; "AVX2 FMA F16C AVX512F AVX512BW AVX512VL
+/// AVX512VNNI"; ARM64: "NEON DOTPROD"). NULL past the last. The dispatcher chooses the last
+/// path this CPU can run. The SIMD paths of one architecture give bit-identical results.
+const char *ck_path_name(int index);
+
+/// 1 when this CPU can run path `index`, else 0.
+int ck_path_available(int index);
+
+/// For tests and benchmarks: makes every function use path `index`, or the dispatched path
+/// for -1. Returns 0, or -1 (and changes nothing) for a path that does not exist or that this
+/// CPU cannot run. Not to be called while kernels run on other threads.
+int ck_use_path(int index);
+
+/// ck_use_path(0) for on != 0, ck_use_path(-1) for 0.
 void ck_force_portable(int on);
 
 /// The activation format a weight type needs: 8 (Q8_0) for Q4_0, Q5_0, Q8_0; 15 (Q8_K)

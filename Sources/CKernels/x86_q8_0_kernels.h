@@ -1,4 +1,4 @@
-// AVX2 dot products of Q4_0 / Q5_0 / Q8_0 weights with Q8_0 activations, for one row (the
+// Dot products of Q4_0 / Q5_0 / Q8_0 weights with Q8_0 activations, for one row (the
 // ck_dot_* functions), for two rows at a time (ck_matvec), which then share each activation
 // block's load, scale and offset, and for tiles of several weight rows x several activation
 // rows (ck_matmul), which share each weight block's unpacking as well. All give bit-identical
@@ -6,12 +6,12 @@
 // two rows of ck_matvec are taken from the two halves of the range (r and r + rows/2): two
 // distant streams read from memory at ~1.3x the speed of two adjacent rows, whose
 // interleaved reads confuse the hardware prefetcher (measured with scripts/dev/kernel-bench.sh).
+// Included once by each x86_int8*.c (see x86_avx2.h for the variants).
 //
-// Integer part of a block, as ggml's AVX2 code: Q8_0 weights use the sign trick (pmaddubsw
-// multiplies unsigned by signed bytes, so the weight's sign moves onto the activation).
-// Q4_0 / Q5_0 quants are unsigned (0..15 / 0..31); their offset 8 / 16 is taken off the
-// int16 pair sums instead: maddubs(q, a) - maddubs(8, a) = maddubs(q - 8, a), exactly.
-#if defined(__x86_64__) || defined(_M_X64)
+// Integer part of a block, as ggml's AVX2 code: Q8_0 weights use the sign trick (the byte
+// products take unsigned by signed bytes, so the weight's sign moves onto the activation).
+// Q4_0 / Q5_0 quants are unsigned (0..15 / 0..31); their offset 8 / 16 is taken off as
+// -(offset . q_a), computed once per activation block: (q - 8) . a = q . a - 8 . a, exactly.
 #include "x86_avx2.h"
 #include <stdlib.h>
 
@@ -19,7 +19,7 @@ enum { KIND_Q4_0, KIND_Q5_0, KIND_Q8_0 };
 #define ALWAYS_INLINE __attribute__((always_inline))
 
 /// 32 nibbles of a Q4_0 / Q5_0 block: low nibbles in bytes 0-15, high nibbles in 16-31.
-CK_AVX2 static inline __m256i nibbles_x32(const uint8_t *qs) {
+CK_INT8 static inline __m256i nibbles_x32(const uint8_t *qs) {
     const __m128i packed = _mm_loadu_si128((const __m128i *)qs);
     const __m256i both = _mm256_set_m128i(_mm_srli_epi16(packed, 4), packed);
     return _mm256_and_si256(both, _mm256_set1_epi8(15));
@@ -27,7 +27,7 @@ CK_AVX2 static inline __m256i nibbles_x32(const uint8_t *qs) {
 
 /// Byte j = 0x10 where bit j of Q5_0's 32-bit qh is set: byte j/8 of qh is broadcast to
 /// bytes 8*(j/8) ... and each tested against its own bit.
-CK_AVX2 static inline __m256i fifth_bits_x32(const uint8_t *qh) {
+CK_INT8 static inline __m256i fifth_bits_x32(const uint8_t *qh) {
     const __m256i spread = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
                                             2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
     const __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
@@ -37,7 +37,7 @@ CK_AVX2 static inline __m256i fifth_bits_x32(const uint8_t *qh) {
 }
 
 /// The 32 quants of a weight block as bytes: unsigned 0..15 (Q4_0), 0..31 (Q5_0), or signed (Q8_0).
-CK_AVX2 static inline ALWAYS_INLINE __m256i weight_quants(int kind, const uint8_t *x) {
+CK_INT8 static inline ALWAYS_INLINE __m256i weight_quants(int kind, const uint8_t *x) {
     switch (kind) {
     case KIND_Q4_0: return nibbles_x32(x + 2);
     case KIND_Q5_0: return _mm256_or_si256(nibbles_x32(x + 6), fifth_bits_x32(x + 2));
@@ -45,22 +45,22 @@ CK_AVX2 static inline ALWAYS_INLINE __m256i weight_quants(int kind, const uint8_
     }
 }
 
-/// maddubs(offset, q_a) for Q4_0 / Q5_0 (what the unsigned quants' offset contributes); unused for Q8_0.
-CK_AVX2 static inline ALWAYS_INLINE __m256i activation_offset(int kind, __m256i qa) {
-    return kind == KIND_Q8_0 ? _mm256_setzero_si256()
-        : _mm256_maddubs_epi16(_mm256_set1_epi8(kind == KIND_Q4_0 ? 8 : 16), qa);
+/// -(offset . q_a) by groups of four for Q4_0 / Q5_0 (what the unsigned quants' offset 8 / 16
+/// takes off each lane); zero for Q8_0.
+CK_INT8 static inline ALWAYS_INLINE __m256i activation_offset(int kind, __m256i qa) {
+    const __m256i zero = _mm256_setzero_si256();
+    return kind == KIND_Q8_0 ? zero
+        : _mm256_sub_epi32(zero, dot_u8s8_x8(zero, _mm256_set1_epi8(kind == KIND_Q4_0 ? 8 : 16), qa));
 }
 
 /// Eight int32 partial sums of sum((q_w - offset) * q_a) over one block, from weight_quants
 /// and activation_offset.
-CK_AVX2 static inline ALWAYS_INLINE __m256i quant_sums(int kind, __m256i qw, __m256i qa, __m256i offset) {
-    const __m256i pairs = kind == KIND_Q8_0
-        ? _mm256_maddubs_epi16(_mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qa, qw))
-        : _mm256_sub_epi16(_mm256_maddubs_epi16(qw, qa), offset);
-    return _mm256_madd_epi16(pairs, _mm256_set1_epi16(1));
+CK_INT8 static inline ALWAYS_INLINE __m256i quant_sums(int kind, __m256i qw, __m256i qa, __m256i offset) {
+    return kind == KIND_Q8_0 ? dot_u8s8_x8(_mm256_setzero_si256(), _mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qa, qw))
+                             : dot_u8s8_x8(offset, qw, qa);
 }
 
-CK_AVX2 static inline ALWAYS_INLINE size_t weight_block_bytes(int kind) {
+CK_INT8 static inline ALWAYS_INLINE size_t weight_block_bytes(int kind) {
     return kind == KIND_Q4_0 ? CK_Q4_0_BYTES : kind == KIND_Q5_0 ? CK_Q5_0_BYTES : CK_Q8_0_BYTES;
 }
 
@@ -68,7 +68,7 @@ CK_AVX2 static inline ALWAYS_INLINE size_t weight_block_bytes(int kind) {
 /// `row_bytes` apart and COLUMNS activation rows `a_bytes` apart (each at most 4): per block,
 /// acc += (d_w * d_a) * float(quant sums), in block order, then a horizontal sum, so every
 /// tile shape gives the same bits.
-CK_AVX2 static inline ALWAYS_INLINE void tile(int kind, int ROWS, int COLUMNS, int64_t n, const uint8_t *w, size_t row_bytes,
+CK_INT8 static inline ALWAYS_INLINE void tile(int kind, int ROWS, int COLUMNS, int64_t n, const uint8_t *w, size_t row_bytes,
                                               const uint8_t *a, size_t a_bytes, float *out, int64_t out_stride,
                                               int64_t row_step) {
     const size_t block_bytes = weight_block_bytes(kind);
@@ -101,7 +101,7 @@ CK_AVX2 static inline ALWAYS_INLINE void tile(int kind, int ROWS, int COLUMNS, i
 }
 
 /// out[r * out_step] = dot(row r, a) for `rows` (1 or 2) rows `row_bytes` apart.
-CK_AVX2 static inline ALWAYS_INLINE void dot_rows(int kind, int rows, int64_t n, const uint8_t *w, size_t row_bytes,
+CK_INT8 static inline ALWAYS_INLINE void dot_rows(int kind, int rows, int64_t n, const uint8_t *w, size_t row_bytes,
                                                   const uint8_t *a, float *out, int64_t out_step) {
     if (rows == 2) tile(kind, 2, 1, n, w, row_bytes, a, 0, out, 0, out_step);
     else tile(kind, 1, 1, n, w, row_bytes, a, 0, out, 0, out_step);
@@ -110,7 +110,7 @@ CK_AVX2 static inline ALWAYS_INLINE void dot_rows(int kind, int rows, int64_t n,
 enum { GROUP_COLUMNS = 4 };
 
 /// A group of up to GROUP_COLUMNS activation rows laid out for the matrix product, one record
-/// per block: the rows' 32 quants each, then their maddubs(offset, q_a) for Q4_0 / Q5_0
+/// per block: the rows' 32 quants each, then their offsets for Q4_0 / Q5_0
 /// (activation_offset; what the tile would otherwise compute per weight row), then their
 /// scales d_a as floats. One pointer reaches all of a block's data at fixed displacements.
 enum {
@@ -118,7 +118,7 @@ enum {
     PREPARED_BYTES = 68 * GROUP_COLUMNS,
 };
 
-CK_AVX2 static inline ALWAYS_INLINE void prepare_columns(int kind, int columns, int64_t blocks, const uint8_t *a,
+CK_INT8 static inline ALWAYS_INLINE void prepare_columns(int kind, int columns, int64_t blocks, const uint8_t *a,
                                                          size_t a_bytes, uint8_t *prepared) {
     for (int64_t b = 0; b < blocks; b++) {
         uint8_t *record = prepared + b * PREPARED_BYTES;
@@ -140,11 +140,10 @@ CK_AVX2 static inline ALWAYS_INLINE void prepare_columns(int kind, int columns, 
 /// `tile` (so the same bits): per block, each weight row is unpacked once and meets every
 /// activation row in turn; the accumulators, one weight block and a few temporaries fit the
 /// 16 vector registers.
-CK_AVX2 static inline ALWAYS_INLINE void prepared_tile(int kind, int ROWS, int COLUMNS, int64_t blocks, const uint8_t *w,
+CK_INT8 static inline ALWAYS_INLINE void prepared_tile(int kind, int ROWS, int COLUMNS, int64_t blocks, const uint8_t *w,
                                                        size_t row_bytes, const uint8_t *prepared, float *out,
                                                        int64_t out_stride) {
     const size_t block_bytes = weight_block_bytes(kind);
-    const __m256i ones = _mm256_set1_epi16(1);
     __m256 acc[4][GROUP_COLUMNS];
     for (int r = 0; r < ROWS; r++) {
         for (int c = 0; c < COLUMNS; c++) acc[r][c] = _mm256_setzero_ps();
@@ -162,11 +161,10 @@ CK_AVX2 static inline ALWAYS_INLINE void prepared_tile(int kind, int ROWS, int C
             __asm__("" : "+x"(dw), "+r"(record));
             for (int c = 0; c < COLUMNS; c++) {
                 const __m256i qa = _mm256_loadu_si256((const __m256i *)(record + PREPARED_QUANTS + 32 * c));
-                const __m256i pairs = kind == KIND_Q8_0
-                    ? _mm256_maddubs_epi16(magnitudes, _mm256_sign_epi8(qa, qw))
-                    : _mm256_sub_epi16(_mm256_maddubs_epi16(qw, qa),
-                                       _mm256_loadu_si256((const __m256i *)(record + PREPARED_OFFSETS + 32 * c)));
-                const __m256 sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, ones));
+                const __m256i isum = kind == KIND_Q8_0
+                    ? dot_u8s8_x8(_mm256_setzero_si256(), magnitudes, _mm256_sign_epi8(qa, qw))
+                    : dot_u8s8_x8(_mm256_loadu_si256((const __m256i *)(record + PREPARED_OFFSETS + 32 * c)), qw, qa);
+                const __m256 sums = _mm256_cvtepi32_ps(isum);
                 const __m256 d = _mm256_mul_ps(dw, _mm256_broadcast_ss((const float *)(record + PREPARED_SCALES + 4 * c)));
                 acc[r][c] = _mm256_fmadd_ps(d, sums, acc[r][c]);
             }
@@ -179,7 +177,7 @@ CK_AVX2 static inline ALWAYS_INLINE void prepared_tile(int kind, int ROWS, int C
 
 
 /// prepared_tile for 1 ... GROUP_COLUMNS activation rows.
-CK_AVX2 static inline ALWAYS_INLINE void prepared_tile_columns(int kind, int ROWS, int columns, int64_t blocks,
+CK_INT8 static inline ALWAYS_INLINE void prepared_tile_columns(int kind, int ROWS, int columns, int64_t blocks,
                                                                const uint8_t *w, size_t row_bytes, const uint8_t *prepared,
                                                                float *out, int64_t out_stride) {
     switch (columns) {
@@ -194,7 +192,7 @@ CK_AVX2 static inline ALWAYS_INLINE void prepared_tile_columns(int kind, int ROW
 /// about 128 KiB that stay in the level-2 cache; for each block, groups of GROUP_COLUMNS
 /// activation rows (prepared once per block, then in the level-1 cache) meet every weight
 /// row of the block in tiles of ROWS rows. Returns -1 when the scratch cannot be allocated.
-CK_AVX2 static inline ALWAYS_INLINE int prepared_product(int kind, int ROWS, int64_t n, const uint8_t *w,
+CK_INT8 static inline ALWAYS_INLINE int prepared_product(int kind, int ROWS, int64_t n, const uint8_t *w,
                                                          size_t row_bytes, int64_t rows, const uint8_t *a,
                                                          size_t a_bytes, int64_t m, float *out, int64_t out_stride) {
     const int64_t blocks = n / CK_QK;
@@ -224,12 +222,12 @@ CK_AVX2 static inline ALWAYS_INLINE int prepared_product(int kind, int ROWS, int
 }
 
 #define DOT_AND_ROWS(name, kind)                                                                     \
-    CK_AVX2 static float dot_##name(int64_t n, const void *w, const void *a) {                      \
+    CK_INT8 static float dot_##name(int64_t n, const void *w, const void *a) {                      \
         float out;                                                                                   \
         dot_rows(kind, 1, n, w, 0, a, &out, 1);                                                      \
         return out;                                                                                  \
     }                                                                                                \
-    CK_AVX2 static void rows_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows,        \
+    CK_INT8 static void rows_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows,        \
                                     const void *a, float *out) {                                     \
         const uint8_t *first = w;                                                                    \
         const int64_t half = rows / 2;                                                               \
@@ -238,7 +236,7 @@ CK_AVX2 static inline ALWAYS_INLINE int prepared_product(int kind, int ROWS, int
         }                                                                                            \
         if (rows % 2) dot_rows(kind, 1, n, first + (rows - 1) * row_bytes, 0, a, out + rows - 1, 1); \
     }                                                                                                \
-    CK_AVX2 static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows,      \
+    CK_INT8 static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows,      \
                                       const void *a, size_t a_bytes, int64_t m, float *out,          \
                                       int64_t out_stride) {                                          \
         if (prepared_product(kind, TILE_ROWS_##name, n, w, row_bytes, rows, a, a_bytes, m, out,        \
@@ -254,7 +252,7 @@ DOT_AND_ROWS(q4_0, KIND_Q4_0)
 DOT_AND_ROWS(q5_0, KIND_Q5_0)
 DOT_AND_ROWS(q8_0, KIND_Q8_0)
 
-void ck_avx2_legacy_install(ck_kernel_table *table) {
+static void install_q8_0_kernels(ck_kernel_table *table) {
     table->dot_q4_0 = dot_q4_0;
     table->dot_q5_0 = dot_q5_0;
     table->dot_q8_0 = dot_q8_0;
@@ -265,4 +263,3 @@ void ck_avx2_legacy_install(ck_kernel_table *table) {
     table->matmul_q5_0 = matmul_q5_0;
     table->matmul_q8_0 = matmul_q8_0;
 }
-#endif

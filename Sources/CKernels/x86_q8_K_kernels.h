@@ -1,11 +1,12 @@
-// AVX2 dot products of K-quant weights (Q4_K, Q5_K, Q6_K) with Q8_K activations, as
+// Dot products of K-quant weights (Q4_K, Q5_K, Q6_K) with Q8_K activations, as
 // ggml/src/ggml-cpu/arch/x86/quants.c does them: unsigned quants times signed activations
-// with pmaddubsw, scales applied with pmaddwd, the min / offset terms from the Q8_K bsums.
-#if defined(__x86_64__) || defined(_M_X64)
+// with pmaddubsw, scales applied with pmaddwd (or vpdpwssd), the min / offset terms from the
+// Q8_K bsums; and matrix-product tiles for Q4_K and Q6_K that give the dot products' bits.
+// Included once by each x86_int8*.c (see x86_avx2.h for the variants).
 #include "x86_avx2.h"
 
 /// sum over the 8 sub-blocks of 32 of min_j * (sum of their activations), from the bsums.
-CK_AVX2 static inline int32_t k4_min_term(const uint8_t mins[8], const uint8_t *y) {
+CK_INT8 static inline int32_t k4_min_term(const uint8_t mins[8], const uint8_t *y) {
     const __m256i bsums = _mm256_loadu_si256((const __m256i *)(y + CK_Q8_K_BSUMS));
     // adjacent groups of 16 added: the activation sums of the 8 sub-blocks of 32
     const __m128i sub_block_sums = _mm_hadd_epi16(_mm256_castsi256_si128(bsums), _mm256_extracti128_si256(bsums, 1));
@@ -18,13 +19,13 @@ CK_AVX2 static inline int32_t k4_min_term(const uint8_t mins[8], const uint8_t *
     return _mm_cvtsi128_si32(s);
 }
 
-/// scale * (32 unsigned quants . 32 activations), as eight int32 partial sums.
-CK_AVX2 static inline __m256i scaled_dot_u8(__m256i quants, const int8_t *activations, int scale) {
+/// acc + scale * (32 unsigned quants . 32 activations), as eight int32 partial sums.
+CK_INT8 static inline __m256i scaled_dot_u8(__m256i acc, __m256i quants, const int8_t *activations, int scale) {
     const __m256i pairs = _mm256_maddubs_epi16(quants, _mm256_loadu_si256((const __m256i *)activations));
-    return _mm256_madd_epi16(pairs, _mm256_set1_epi16((short)scale));
+    return dot_i16_x8(acc, pairs, _mm256_set1_epi16((short)scale));
 }
 
-CK_AVX2 static float dot_q4_K(int64_t n, const void *w, const void *a) {
+CK_INT8 static float dot_q4_K(int64_t n, const void *w, const void *a) {
     const uint8_t *x = w, *y = a;
     const __m256i low_nibble = _mm256_set1_epi8(15);
     __m256 acc = _mm256_setzero_ps();
@@ -38,8 +39,8 @@ CK_AVX2 static float dot_q4_K(int64_t n, const void *w, const void *a) {
             const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * chunk));
             const __m256i low = _mm256_and_si256(bits, low_nibble);
             const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bits, 4), low_nibble);
-            isum = _mm256_add_epi32(isum, scaled_dot_u8(low, qa + 64 * chunk, scales[2 * chunk]));
-            isum = _mm256_add_epi32(isum, scaled_dot_u8(high, qa + 64 * chunk + 32, scales[2 * chunk + 1]));
+            isum = scaled_dot_u8(isum, low, qa + 64 * chunk, scales[2 * chunk]);
+            isum = scaled_dot_u8(isum, high, qa + 64 * chunk + 32, scales[2 * chunk + 1]);
         }
         const float da = ck_load_f32(y);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(half_to_float(x) * da), _mm256_cvtepi32_ps(isum), acc);
@@ -51,7 +52,7 @@ CK_AVX2 static float dot_q4_K(int64_t n, const void *w, const void *a) {
 /// out[c * out_stride] = dot_q4_K(w, activation row c) for COLUMNS (at most 4) activation rows
 /// `a_bytes` apart, each pair with the operations of dot_q4_K in the same order (so the same
 /// bits); the weight row's nibbles and scales are unpacked once per super-block for them all.
-CK_AVX2 static inline __attribute__((always_inline)) void q4_K_tile(int COLUMNS, int64_t blocks, const uint8_t *w,
+CK_INT8 static inline __attribute__((always_inline)) void q4_K_tile(int COLUMNS, int64_t blocks, const uint8_t *w,
                                                                     const uint8_t *a, size_t a_bytes, float *out,
                                                                     int64_t out_stride) {
     const __m256i low_nibble = _mm256_set1_epi8(15);
@@ -70,8 +71,8 @@ CK_AVX2 static inline __attribute__((always_inline)) void q4_K_tile(int COLUMNS,
             const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bits, 4), low_nibble);
             for (int c = 0; c < COLUMNS; c++) {
                 const int8_t *qa = (const int8_t *)(a + c * a_bytes + b * CK_Q8_K_BYTES + CK_Q8_K_QS);
-                isum[c] = _mm256_add_epi32(isum[c], scaled_dot_u8(low, qa + 64 * chunk, scales[2 * chunk]));
-                isum[c] = _mm256_add_epi32(isum[c], scaled_dot_u8(high, qa + 64 * chunk + 32, scales[2 * chunk + 1]));
+                isum[c] = scaled_dot_u8(isum[c], low, qa + 64 * chunk, scales[2 * chunk]);
+                isum[c] = scaled_dot_u8(isum[c], high, qa + 64 * chunk + 32, scales[2 * chunk + 1]);
             }
         }
         for (int c = 0; c < COLUMNS; c++) {
@@ -84,32 +85,7 @@ CK_AVX2 static inline __attribute__((always_inline)) void q4_K_tile(int COLUMNS,
     for (int c = 0; c < COLUMNS; c++) out[c * out_stride] = hsum_f32x8(acc[c]) - min_sum[c];
 }
 
-/// The Q4_K matrix product out[c * out_stride + r]: weight rows in blocks of about 128 KiB
-/// (kept in the level-2 cache), each block met by groups of 4 activation rows in turn.
-CK_AVX2 static void matmul_q4_K(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a,
-                                size_t a_bytes, int64_t m, float *out, int64_t out_stride) {
-    const int64_t blocks = n / CK_QK_K;
-    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1));
-    if (block_rows < 1) block_rows = 1;
-    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
-        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
-        for (int64_t c0 = 0; c0 < m; c0 += 4) {
-            const uint8_t *activations = (const uint8_t *)a + (size_t)c0 * a_bytes;
-            for (int64_t r = r0; r < r1; r++) {
-                const uint8_t *x = (const uint8_t *)w + (size_t)r * row_bytes;
-                float *o = out + c0 * out_stride + r;
-                switch (m - c0 < 4 ? m - c0 : 4) {
-                case 4: q4_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
-                case 3: q4_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
-                case 2: q4_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
-                default: q4_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
-                }
-            }
-        }
-    }
-}
-
-CK_AVX2 static float dot_q5_K(int64_t n, const void *w, const void *a) {
+CK_INT8 static float dot_q5_K(int64_t n, const void *w, const void *a) {
     const uint8_t *x = w, *y = a;
     const __m256i low_nibble = _mm256_set1_epi8(15), bit0 = _mm256_set1_epi8(1), bit1 = _mm256_set1_epi8(2);
     __m256 acc = _mm256_setzero_ps();
@@ -128,8 +104,8 @@ CK_AVX2 static float dot_q5_K(int64_t n, const void *w, const void *a) {
             const __m256i high = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), low_nibble),
                                                  _mm256_slli_epi16(_mm256_and_si256(high_bits, bit1), 3));
             high_bits = _mm256_srli_epi16(high_bits, 2);
-            isum = _mm256_add_epi32(isum, scaled_dot_u8(low, qa + 64 * chunk, scales[2 * chunk]));
-            isum = _mm256_add_epi32(isum, scaled_dot_u8(high, qa + 64 * chunk + 32, scales[2 * chunk + 1]));
+            isum = scaled_dot_u8(isum, low, qa + 64 * chunk, scales[2 * chunk]);
+            isum = scaled_dot_u8(isum, high, qa + 64 * chunk + 32, scales[2 * chunk + 1]);
         }
         const float da = ck_load_f32(y);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(half_to_float(x) * da), _mm256_cvtepi32_ps(isum), acc);
@@ -138,18 +114,22 @@ CK_AVX2 static float dot_q5_K(int64_t n, const void *w, const void *a) {
     return hsum_f32x8(acc) - min_sum;
 }
 
-CK_AVX2 static float dot_q6_K(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
+/// out[c * out_stride] = the Q6_K dot product of weight row w with activation row c, for
+/// COLUMNS (at most 4) activation rows `a_bytes` apart; the weight row's quants and scales are
+/// unpacked once per super-block for them all, and each pair's sums run in the same order
+/// for every COLUMNS (dot_q6_K is the tile of one column).
+CK_INT8 static inline __attribute__((always_inline)) void q6_K_tile(int COLUMNS, int64_t blocks, const uint8_t *w,
+                                                                    const uint8_t *a, size_t a_bytes, float *out,
+                                                                    int64_t out_stride) {
     const __m256i low_nibble = _mm256_set1_epi8(15);
     const __m128i pair_pattern = _mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-    __m256 acc = _mm256_setzero_ps();
-    for (int64_t b = 0; b < n / CK_QK_K; b++, x += CK_Q6_K_BYTES, y += CK_Q8_K_BYTES) {
-        const int8_t *qa = (const int8_t *)(y + CK_Q8_K_QS);
+    __m256 acc[4];
+    for (int c = 0; c < COLUMNS; c++) acc[c] = _mm256_setzero_ps();
+    for (int64_t b = 0; b < blocks; b++) {
+        const uint8_t *x = w + b * CK_Q6_K_BYTES;
         const __m128i scales = _mm_loadu_si128((const __m128i *)(x + CK_Q6_K_SCALES));
-        // the stored quants are value + 32: subtract 32 * sum(scale_g * bsum_g) at the end
-        const __m256i bsums = _mm256_loadu_si256((const __m256i *)(y + CK_Q8_K_BSUMS));
-        const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(bsums, _mm256_cvtepi8_epi16(scales)), 5);
-        __m256i isum = _mm256_setzero_si256();
+        __m256i isum[4];
+        for (int c = 0; c < COLUMNS; c++) isum[c] = _mm256_setzero_si256();
         for (int half = 0; half < 2; half++) {
             const __m256i ql0 = _mm256_loadu_si256((const __m256i *)(x + 64 * half));
             const __m256i ql1 = _mm256_loadu_si256((const __m256i *)(x + 64 * half + 32));
@@ -166,23 +146,87 @@ CK_AVX2 static float dot_q6_K(int64_t n, const void *w, const void *a) {
             for (int part = 0; part < 4; part++) {
                 // 16 int16 scales: groups 8*half + 2*part (lanes 0-7) and the next (lanes 8-15)
                 const int group = 8 * half + 2 * part;
-                const __m128i picked = _mm_shuffle_epi8(scales, _mm_add_epi8(pair_pattern, _mm_set1_epi8((char)group)));
-                const __m256i pairs = _mm256_maddubs_epi16(quants[part],
-                    _mm256_loadu_si256((const __m256i *)(qa + 128 * half + 32 * part)));
-                isum = _mm256_add_epi32(isum, _mm256_madd_epi16(pairs, _mm256_cvtepi8_epi16(picked)));
+                const __m256i picked = _mm256_cvtepi8_epi16(
+                    _mm_shuffle_epi8(scales, _mm_add_epi8(pair_pattern, _mm_set1_epi8((char)group))));
+                for (int c = 0; c < COLUMNS; c++) {
+                    const int8_t *qa = (const int8_t *)(a + c * a_bytes + b * CK_Q8_K_BYTES + CK_Q8_K_QS);
+                    const __m256i pairs = _mm256_maddubs_epi16(quants[part],
+                        _mm256_loadu_si256((const __m256i *)(qa + 128 * half + 32 * part)));
+                    isum[c] = dot_i16_x8(isum[c], pairs, picked);
+                }
             }
         }
-        isum = _mm256_sub_epi32(isum, offset);
-        const float d = half_to_float(x + CK_Q6_K_D) * ck_load_f32(y);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(isum), acc);
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + b * CK_Q8_K_BYTES;
+            // the stored quants are value + 32: subtract 32 * sum(scale_g * bsum_g)
+            const __m256i bsums = _mm256_loadu_si256((const __m256i *)(y + CK_Q8_K_BSUMS));
+            const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(bsums, _mm256_cvtepi8_epi16(scales)), 5);
+            const float d = half_to_float(x + CK_Q6_K_D) * ck_load_f32(y);
+            acc[c] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_sub_epi32(isum[c], offset)), acc[c]);
+        }
     }
-    return hsum_f32x8(acc);
+    for (int c = 0; c < COLUMNS; c++) out[c * out_stride] = hsum_f32x8(acc[c]);
 }
 
-void ck_avx2_kquants_install(ck_kernel_table *table) {
+CK_INT8 static float dot_q6_K(int64_t n, const void *w, const void *a) {
+    float out;
+    q6_K_tile(1, n / CK_QK_K, w, a, 0, &out, 0);
+    return out;
+}
+
+enum { KIND_Q4_K, KIND_Q6_K };
+
+/// The matrix product out[c * out_stride + r] of Q4_K or Q6_K weights: weight rows in blocks
+/// of about 128 KiB (kept in the level-2 cache), each block met by groups of 4 activation
+/// rows in turn, one weight row at a time.
+CK_INT8 static inline __attribute__((always_inline)) void k_product(int kind, int64_t n, const void *w, size_t row_bytes,
+                                                                    int64_t rows, const void *a, size_t a_bytes, int64_t m,
+                                                                    float *out, int64_t out_stride) {
+    const int64_t blocks = n / CK_QK_K;
+    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1));
+    if (block_rows < 1) block_rows = 1;
+    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
+        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
+        for (int64_t c0 = 0; c0 < m; c0 += 4) {
+            const uint8_t *activations = (const uint8_t *)a + (size_t)c0 * a_bytes;
+            const int64_t columns = m - c0 < 4 ? m - c0 : 4;
+            for (int64_t r = r0; r < r1; r++) {
+                const uint8_t *x = (const uint8_t *)w + (size_t)r * row_bytes;
+                float *o = out + c0 * out_stride + r;
+                if (kind == KIND_Q4_K) {
+                    switch (columns) {
+                    case 4: q4_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 3: q4_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 2: q4_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
+                    default: q4_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
+                    }
+                } else {
+                    switch (columns) {
+                    case 4: q6_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 3: q6_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 2: q6_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
+                    default: q6_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+CK_INT8 static void matmul_q4_K(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a,
+                                size_t a_bytes, int64_t m, float *out, int64_t out_stride) {
+    k_product(KIND_Q4_K, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);
+}
+
+CK_INT8 static void matmul_q6_K(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a,
+                                size_t a_bytes, int64_t m, float *out, int64_t out_stride) {
+    k_product(KIND_Q6_K, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);
+}
+
+static void install_q8_K_kernels(ck_kernel_table *table) {
     table->dot_q4_K = dot_q4_K;
     table->dot_q5_K = dot_q5_K;
     table->dot_q6_K = dot_q6_K;
     table->matmul_q4_K = matmul_q4_K;
+    table->matmul_q6_K = matmul_q6_K;
 }
-#endif

@@ -1,7 +1,11 @@
 // ARM64 kernels for CPUs with the NEON dot-product extension (ARMv8.2 DotProd: Cortex-A76 /
 // Raspberry Pi 5, Apple M1 and later), compiled with a per-function target attribute so a
 // Cortex-A53 (no dot product) runs the same binary on the portable path. Arithmetic as
-// ggml/src/ggml-cpu/arch/arm/quants.c (vdotq_s32 branches); integer parts exact.
+// ggml/src/ggml-cpu/arch/arm/quants.c (vdotq_s32 branches); integer parts exact. Prompts go
+// through matrix-product tiles (Q4_0 / Q8_0: 2 weight rows x 4 activation rows; Q4_K /
+// Q6_K: 1 x 4) that unpack each weight block once for several activation rows and give the
+// one-row dot products' bits. Checked under qemu (scripts/dev/arm64-kernel-check.sh); their
+// speed on a Cortex-A76 has not been measured (no ARM hardware here).
 #if defined(__aarch64__)
 #include "ck_internal.h"
 #include <arm_neon.h>
@@ -17,40 +21,134 @@ static inline float half_to_float(const uint8_t *p) {
 
 // MARK: Q4_0 / Q8_0 weights x Q8_0 activations
 
-/// acc + d_w d_a * (four partial sums of one Q4_0 x Q8_0 block).
-CK_DOTPROD static inline float32x4_t q4_0_block(const uint8_t *x, const uint8_t *y, float32x4_t acc) {
-    const uint8x16_t bits = vld1q_u8(x + 2);
-    const int8x16_t low = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(bits, vdupq_n_u8(15))), vdupq_n_s8(8));
-    const int8x16_t high = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(bits, 4)), vdupq_n_s8(8));
-    int32x4_t isum = vdotq_s32(vdupq_n_s32(0), low, vld1q_s8((const int8_t *)(y + 2)));
-    isum = vdotq_s32(isum, high, vld1q_s8((const int8_t *)(y + 18)));
-    return vfmaq_n_f32(acc, vcvtq_f32_s32(isum), half_to_float(x) * half_to_float(y));
+enum { KIND_Q4_0, KIND_Q8_0 };
+#define ALWAYS_INLINE __attribute__((always_inline))
+
+/// The 32 quants of a weight block as signed bytes: values 0-15 in q[0], 16-31 in q[1].
+CK_DOTPROD static inline ALWAYS_INLINE void weight_quants(int kind, const uint8_t *x, int8x16_t q[2]) {
+    if (kind == KIND_Q4_0) {
+        const uint8x16_t bits = vld1q_u8(x + 2);
+        q[0] = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(bits, vdupq_n_u8(15))), vdupq_n_s8(8));
+        q[1] = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(bits, 4)), vdupq_n_s8(8));
+    } else {
+        q[0] = vld1q_s8((const int8_t *)(x + 2));
+        q[1] = vld1q_s8((const int8_t *)(x + 18));
+    }
 }
 
-/// acc + d_w d_a * (four partial sums of one Q8_0 x Q8_0 block).
-CK_DOTPROD static inline float32x4_t q8_0_block(const uint8_t *x, const uint8_t *y, float32x4_t acc) {
-    int32x4_t isum = vdotq_s32(vdupq_n_s32(0), vld1q_s8((const int8_t *)(x + 2)), vld1q_s8((const int8_t *)(y + 2)));
-    isum = vdotq_s32(isum, vld1q_s8((const int8_t *)(x + 18)), vld1q_s8((const int8_t *)(y + 18)));
-    return vfmaq_n_f32(acc, vcvtq_f32_s32(isum), half_to_float(x) * half_to_float(y));
+/// acc + d_w d_a * (four partial sums of one weight block's quants q times activation block y).
+CK_DOTPROD static inline ALWAYS_INLINE float32x4_t block_fma(const int8x16_t q[2], float dw, const uint8_t *y,
+                                                             float32x4_t acc) {
+    int32x4_t isum = vdotq_s32(vdupq_n_s32(0), q[0], vld1q_s8((const int8_t *)(y + 2)));
+    isum = vdotq_s32(isum, q[1], vld1q_s8((const int8_t *)(y + 18)));
+    return vfmaq_n_f32(acc, vcvtq_f32_s32(isum), dw * half_to_float(y));
 }
 
-// two blocks a step into two accumulators, so consecutive FMAs do not wait on each other
-#define LEGACY_DOT(name, weight_bytes)                                                            \
-    CK_DOTPROD static float dot_##name(int64_t n, const void *w, const void *a) {               \
-        const uint8_t *x = w, *y = a;                                                           \
-        const int64_t blocks = n / CK_QK;                                                       \
-        float32x4_t acc0 = vdupq_n_f32(0.0f), acc1 = vdupq_n_f32(0.0f);                         \
-        int64_t b = 0;                                                                          \
-        for (; b + 2 <= blocks; b += 2, x += 2 * (weight_bytes), y += 2 * CK_Q8_0_BYTES) {      \
-            acc0 = name##_block(x, y, acc0);                                                    \
-            acc1 = name##_block(x + (weight_bytes), y + CK_Q8_0_BYTES, acc1);                   \
-        }                                                                                       \
-        if (b < blocks) acc0 = name##_block(x, y, acc0);                                        \
-        return vaddvq_f32(vaddq_f32(acc0, acc1));                                               \
+/// out[c * out_stride + r] = dot(weight row r, activation row c) for ROWS weight rows
+/// `row_bytes` apart and COLUMNS activation rows `a_bytes` apart (at most 2 x 4): each pair
+/// sums its even blocks into one accumulator and its odd blocks into another, then adds the
+/// two, so every tile shape gives the bits of the one-row dot (the tile of 1 x 1). The
+/// weight blocks are unpacked once for all columns, the activation blocks loaded once for
+/// all rows; 16 accumulators and the operands fit ARM64's 32 vector registers.
+CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile(int kind, int ROWS, int COLUMNS, int64_t blocks, const uint8_t *w,
+                                                        size_t row_bytes, const uint8_t *a, size_t a_bytes, float *out,
+                                                        int64_t out_stride) {
+    const size_t block_bytes = kind == KIND_Q4_0 ? CK_Q4_0_BYTES : CK_Q8_0_BYTES;
+    float32x4_t even[2][4], odd[2][4];
+    for (int r = 0; r < ROWS; r++) {
+        for (int c = 0; c < COLUMNS; c++) even[r][c] = odd[r][c] = vdupq_n_f32(0.0f);
+    }
+    int8x16_t q[2][2];
+    float dw[2];
+    int64_t b = 0;
+    for (; b + 2 <= blocks; b += 2) {
+        for (int r = 0; r < ROWS; r++) {
+            const uint8_t *x = w + r * row_bytes + b * block_bytes;
+            weight_quants(kind, x, q[r]);
+            dw[r] = half_to_float(x);
+        }
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + b * CK_Q8_0_BYTES;
+            for (int r = 0; r < ROWS; r++) even[r][c] = block_fma(q[r], dw[r], y, even[r][c]);
+        }
+        for (int r = 0; r < ROWS; r++) {
+            const uint8_t *x = w + r * row_bytes + (b + 1) * block_bytes;
+            weight_quants(kind, x, q[r]);
+            dw[r] = half_to_float(x);
+        }
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + (b + 1) * CK_Q8_0_BYTES;
+            for (int r = 0; r < ROWS; r++) odd[r][c] = block_fma(q[r], dw[r], y, odd[r][c]);
+        }
+    }
+    if (b < blocks) {
+        for (int r = 0; r < ROWS; r++) {
+            const uint8_t *x = w + r * row_bytes + b * block_bytes;
+            weight_quants(kind, x, q[r]);
+            dw[r] = half_to_float(x);
+        }
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + b * CK_Q8_0_BYTES;
+            for (int r = 0; r < ROWS; r++) even[r][c] = block_fma(q[r], dw[r], y, even[r][c]);
+        }
+    }
+    for (int r = 0; r < ROWS; r++) {
+        for (int c = 0; c < COLUMNS; c++) out[c * out_stride + r] = vaddvq_f32(vaddq_f32(even[r][c], odd[r][c]));
+    }
+}
+
+/// legacy_tile for 1 ... 4 activation rows.
+CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile_columns(int kind, int ROWS, int64_t columns, int64_t blocks,
+                                                                const uint8_t *w, size_t row_bytes, const uint8_t *a,
+                                                                size_t a_bytes, float *out, int64_t out_stride) {
+    switch (columns) {
+    case 4: legacy_tile(kind, ROWS, 4, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+    case 3: legacy_tile(kind, ROWS, 3, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+    case 2: legacy_tile(kind, ROWS, 2, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+    default: legacy_tile(kind, ROWS, 1, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+    }
+}
+
+/// The matrix product out[c * out_stride + r]: weight rows in blocks of about 128 KiB that
+/// stay in the level-2 cache, each block met by groups of 4 activation rows in 2 x 4 tiles.
+CK_DOTPROD static inline ALWAYS_INLINE void legacy_product(int kind, int64_t n, const uint8_t *w, size_t row_bytes,
+                                                           int64_t rows, const uint8_t *a, size_t a_bytes, int64_t m,
+                                                           float *out, int64_t out_stride) {
+    const int64_t blocks = n / CK_QK;
+    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1)) / 2 * 2;
+    if (block_rows < 2) block_rows = 2;
+    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
+        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
+        for (int64_t c0 = 0; c0 < m; c0 += 4) {
+            const int64_t columns = m - c0 < 4 ? m - c0 : 4;
+            const uint8_t *activations = a + (size_t)c0 * a_bytes;
+            int64_t r = r0;
+            for (; r + 2 <= r1; r += 2) {
+                legacy_tile_columns(kind, 2, columns, blocks, w + (size_t)r * row_bytes, row_bytes, activations, a_bytes,
+                                    out + c0 * out_stride + r, out_stride);
+            }
+            if (r < r1) {
+                legacy_tile_columns(kind, 1, columns, blocks, w + (size_t)r * row_bytes, row_bytes, activations, a_bytes,
+                                    out + c0 * out_stride + r, out_stride);
+            }
+        }
+    }
+}
+
+#define LEGACY_KERNELS(name, kind)                                                                 \
+    CK_DOTPROD static float dot_##name(int64_t n, const void *w, const void *a) {                 \
+        float out;                                                                                 \
+        legacy_tile(kind, 1, 1, n / CK_QK, w, 0, a, 0, &out, 0);                                   \
+        return out;                                                                                \
+    }                                                                                              \
+    CK_DOTPROD static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows, \
+                                         const void *a, size_t a_bytes, int64_t m, float *out,     \
+                                         int64_t out_stride) {                                     \
+        legacy_product(kind, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);               \
     }
 
-LEGACY_DOT(q4_0, CK_Q4_0_BYTES)
-LEGACY_DOT(q8_0, CK_Q8_0_BYTES)
+LEGACY_KERNELS(q4_0, KIND_Q4_0)
+LEGACY_KERNELS(q8_0, KIND_Q8_0)
 
 // MARK: K-quant weights x Q8_K activations
 
@@ -65,63 +163,137 @@ CK_DOTPROD static inline int32_t k4_min_term(const uint8_t mins[8], const uint8_
     return vaddvq_s32(products);
 }
 
-CK_DOTPROD static float dot_q4_K(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
+/// out[c * out_stride] = the Q4_K dot product of weight row w with activation row c, for
+/// COLUMNS (at most 4) activation rows `a_bytes` apart: the row's nibbles and scales are
+/// unpacked once per super-block for them all, and each column's sums run in the same order
+/// for every COLUMNS (dot_q4_K is the tile of one column).
+CK_DOTPROD static inline ALWAYS_INLINE void q4_K_tile(int COLUMNS, int64_t blocks, const uint8_t *w, const uint8_t *a,
+                                                      size_t a_bytes, float *out, int64_t out_stride) {
     const uint8x16_t low_nibble = vdupq_n_u8(15);
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / CK_QK_K; b++, x += CK_Q4_K_BYTES, y += CK_Q8_K_BYTES) {
+    float sum[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int64_t b = 0; b < blocks; b++) {
+        const uint8_t *x = w + b * CK_Q4_K_BYTES;
         uint8_t scales[8], mins[8];
         ck_unpack_k4_scales(x + 4, scales, mins);
-        const int8_t *qa = (const int8_t *)(y + CK_Q8_K_QS);
-        int32_t isum = 0;
+        int32_t isum[4] = {0, 0, 0, 0};
         for (int chunk = 0; chunk < 4; chunk++) {
             const uint8_t *qs = x + 16 + 32 * chunk;
-            const int8_t *q8 = qa + 64 * chunk;
             const uint8x16_t bits0 = vld1q_u8(qs), bits1 = vld1q_u8(qs + 16);
-            int32x4_t low = vdotq_s32(vdupq_n_s32(0), vreinterpretq_s8_u8(vandq_u8(bits0, low_nibble)), vld1q_s8(q8));
-            low = vdotq_s32(low, vreinterpretq_s8_u8(vandq_u8(bits1, low_nibble)), vld1q_s8(q8 + 16));
-            int32x4_t high = vdotq_s32(vdupq_n_s32(0), vreinterpretq_s8_u8(vshrq_n_u8(bits0, 4)), vld1q_s8(q8 + 32));
-            high = vdotq_s32(high, vreinterpretq_s8_u8(vshrq_n_u8(bits1, 4)), vld1q_s8(q8 + 48));
-            isum += vaddvq_s32(low) * scales[2 * chunk] + vaddvq_s32(high) * scales[2 * chunk + 1];
+            const int8x16_t low0 = vreinterpretq_s8_u8(vandq_u8(bits0, low_nibble));
+            const int8x16_t low1 = vreinterpretq_s8_u8(vandq_u8(bits1, low_nibble));
+            const int8x16_t high0 = vreinterpretq_s8_u8(vshrq_n_u8(bits0, 4));
+            const int8x16_t high1 = vreinterpretq_s8_u8(vshrq_n_u8(bits1, 4));
+            for (int c = 0; c < COLUMNS; c++) {
+                const int8_t *q8 = (const int8_t *)(a + c * a_bytes + b * CK_Q8_K_BYTES + CK_Q8_K_QS) + 64 * chunk;
+                int32x4_t low = vdotq_s32(vdupq_n_s32(0), low0, vld1q_s8(q8));
+                low = vdotq_s32(low, low1, vld1q_s8(q8 + 16));
+                int32x4_t high = vdotq_s32(vdupq_n_s32(0), high0, vld1q_s8(q8 + 32));
+                high = vdotq_s32(high, high1, vld1q_s8(q8 + 48));
+                isum[c] += vaddvq_s32(low) * scales[2 * chunk] + vaddvq_s32(high) * scales[2 * chunk + 1];
+            }
         }
-        const float da = ck_load_f32(y);
-        sum += half_to_float(x) * da * (float)isum;
-        sum -= half_to_float(x + 2) * da * (float)k4_min_term(mins, y);
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + b * CK_Q8_K_BYTES;
+            const float da = ck_load_f32(y);
+            sum[c] += half_to_float(x) * da * (float)isum[c];
+            sum[c] -= half_to_float(x + 2) * da * (float)k4_min_term(mins, y);
+        }
     }
-    return sum;
+    for (int c = 0; c < COLUMNS; c++) out[c * out_stride] = sum[c];
 }
 
-CK_DOTPROD static float dot_q6_K(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
+/// out[c * out_stride] = the Q6_K dot product of weight row w with activation row c, as
+/// q4_K_tile does for Q4_K (dot_q6_K is the tile of one column).
+CK_DOTPROD static inline ALWAYS_INLINE void q6_K_tile(int COLUMNS, int64_t blocks, const uint8_t *w, const uint8_t *a,
+                                                      size_t a_bytes, float *out, int64_t out_stride) {
     const uint8x16_t low_nibble = vdupq_n_u8(15), two_bits = vdupq_n_u8(3);
     const int8x16_t offset = vdupq_n_s8(32);
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / CK_QK_K; b++, x += CK_Q6_K_BYTES, y += CK_Q8_K_BYTES) {
+    float sum[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (int64_t b = 0; b < blocks; b++) {
+        const uint8_t *x = w + b * CK_Q6_K_BYTES;
         const int8_t *scales = (const int8_t *)(x + CK_Q6_K_SCALES);
-        const int8_t *qa = (const int8_t *)(y + CK_Q8_K_QS);
-        int32_t isum = 0;
+        int32_t isum[4] = {0, 0, 0, 0};
         for (int half = 0; half < 2; half++) {
             const uint8_t *ql = x + 64 * half, *qh = x + CK_Q6_K_QH + 32 * half;
             for (int sixteen = 0; sixteen < 2; sixteen++) {   // l = 16*sixteen ... +16
                 const uint8x16_t l0 = vld1q_u8(ql + 16 * sixteen), l1 = vld1q_u8(ql + 32 + 16 * sixteen);
                 const uint8x16_t h = vld1q_u8(qh + 16 * sixteen);
-                int8x16_t values[4];   // parts 0-3: values 128*half + 32*part + 16*sixteen + i
+                int8x16_t values[4];   // parts 0-3: values 128*half + 32*part + 16*sixteen + i, minus 32
                 values[0] = vreinterpretq_s8_u8(vorrq_u8(vandq_u8(l0, low_nibble), vshlq_n_u8(vandq_u8(h, two_bits), 4)));
                 values[1] = vreinterpretq_s8_u8(vorrq_u8(vandq_u8(l1, low_nibble), vshlq_n_u8(vandq_u8(vshrq_n_u8(h, 2), two_bits), 4)));
                 values[2] = vreinterpretq_s8_u8(vorrq_u8(vshrq_n_u8(l0, 4), vshlq_n_u8(vandq_u8(vshrq_n_u8(h, 4), two_bits), 4)));
                 values[3] = vreinterpretq_s8_u8(vorrq_u8(vshrq_n_u8(l1, 4), vshlq_n_u8(vshrq_n_u8(h, 6), 4)));
-                for (int part = 0; part < 4; part++) {
-                    const int8x16_t v = vsubq_s8(values[part], offset);
-                    const int8x16_t q8 = vld1q_s8(qa + 128 * half + 32 * part + 16 * sixteen);
-                    const int32_t group_sum = vaddvq_s32(vdotq_s32(vdupq_n_s32(0), v, q8));
-                    isum += group_sum * scales[8 * half + 2 * part + sixteen];
+                for (int part = 0; part < 4; part++) values[part] = vsubq_s8(values[part], offset);
+                for (int c = 0; c < COLUMNS; c++) {
+                    const int8_t *qa = (const int8_t *)(a + c * a_bytes + b * CK_Q8_K_BYTES + CK_Q8_K_QS);
+                    for (int part = 0; part < 4; part++) {
+                        const int8x16_t q8 = vld1q_s8(qa + 128 * half + 32 * part + 16 * sixteen);
+                        const int32_t group_sum = vaddvq_s32(vdotq_s32(vdupq_n_s32(0), values[part], q8));
+                        isum[c] += group_sum * scales[8 * half + 2 * part + sixteen];
+                    }
                 }
             }
         }
-        sum += half_to_float(x + CK_Q6_K_D) * ck_load_f32(y) * (float)isum;
+        for (int c = 0; c < COLUMNS; c++) {
+            const uint8_t *y = a + c * a_bytes + b * CK_Q8_K_BYTES;
+            sum[c] += half_to_float(x + CK_Q6_K_D) * ck_load_f32(y) * (float)isum[c];
+        }
     }
-    return sum;
+    for (int c = 0; c < COLUMNS; c++) out[c * out_stride] = sum[c];
 }
+
+enum { KIND_Q4_K, KIND_Q6_K };
+
+/// The matrix product out[c * out_stride + r] of Q4_K or Q6_K weights: weight rows in blocks
+/// of about 128 KiB (kept in the level-2 cache), each met by groups of 4 activation rows.
+CK_DOTPROD static inline ALWAYS_INLINE void k_product(int kind, int64_t n, const uint8_t *w, size_t row_bytes, int64_t rows,
+                                                      const uint8_t *a, size_t a_bytes, int64_t m, float *out,
+                                                      int64_t out_stride) {
+    const int64_t blocks = n / CK_QK_K;
+    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1));
+    if (block_rows < 1) block_rows = 1;
+    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
+        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
+        for (int64_t c0 = 0; c0 < m; c0 += 4) {
+            const int64_t columns = m - c0 < 4 ? m - c0 : 4;
+            const uint8_t *activations = a + (size_t)c0 * a_bytes;
+            for (int64_t r = r0; r < r1; r++) {
+                const uint8_t *x = w + (size_t)r * row_bytes;
+                float *o = out + c0 * out_stride + r;
+                if (kind == KIND_Q4_K) {
+                    switch (columns) {
+                    case 4: q4_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 3: q4_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 2: q4_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
+                    default: q4_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
+                    }
+                } else {
+                    switch (columns) {
+                    case 4: q6_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 3: q6_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
+                    case 2: q6_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
+                    default: q6_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#define K_KERNELS(name, kind)                                                                      \
+    CK_DOTPROD static float dot_##name(int64_t n, const void *w, const void *a) {                 \
+        float out;                                                                                 \
+        name##_tile(1, n / CK_QK_K, w, a, 0, &out, 0);                                             \
+        return out;                                                                                \
+    }                                                                                              \
+    CK_DOTPROD static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows, \
+                                         const void *a, size_t a_bytes, int64_t m, float *out,     \
+                                         int64_t out_stride) {                                     \
+        k_product(kind, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);                    \
+    }
+
+K_KERNELS(q4_K, KIND_Q4_K)
+K_KERNELS(q6_K, KIND_Q6_K)
 
 // MARK: float formats (NEON is part of every ARM64 CPU; fp16 <-> f32 conversion too)
 
@@ -185,8 +357,12 @@ static void axpy_f16(int64_t n, float a, const void *x, float *y) {
 void ck_neon_dotprod_install(ck_kernel_table *table) {
     table->dot_q4_0 = dot_q4_0;
     table->dot_q8_0 = dot_q8_0;
+    table->matmul_q4_0 = matmul_q4_0;
+    table->matmul_q8_0 = matmul_q8_0;
     table->dot_q4_K = dot_q4_K;
     table->dot_q6_K = dot_q6_K;
+    table->matmul_q4_K = matmul_q4_K;
+    table->matmul_q6_K = matmul_q6_K;
     table->dot_f16 = dot_f16;
     table->dot_f32 = dot_f32;
     table->dot_f16_f32 = dot_f16_f32;

@@ -158,7 +158,7 @@ static float dot(uint32_t type, int64_t n, const void *w, const void *a) {
 
 static void check_type(uint32_t type, int64_t n) {
     const uint32_t atype = ck_activation_type(type);
-    const int64_t rows = 5, m = 5;
+    const int64_t rows = 6, m = 5;   // matmul over rows 1-5: 2 x 4 tiles, an odd row and an odd column
     const size_t wbytes = row_size(type, n), abytes = row_size(atype, n);
     uint8_t *w = malloc(wbytes * rows), *a = malloc(abytes * m), *a_portable = malloc(abytes * m);
     float *x = malloc(sizeof(float) * n * m);
@@ -172,7 +172,7 @@ static void check_type(uint32_t type, int64_t n) {
         ck_use_path(fast_path);
     }
     CHECK(memcmp(a, a_portable, abytes * m) == 0, "type %u n %lld: prepared activations differ from portable", type, (long long)n);
-    float matvec_out[5], matmul_out[5 * 7];
+    float matvec_out[6], matmul_out[5 * 7];
     CHECK(ck_matvec(type, n, w, wbytes, 0, rows, a, matvec_out) == 0, "matvec type %u", type);
     CHECK(ck_matmul(type, n, w, wbytes, 1, rows, a, abytes, m, matmul_out, 7) == 0, "matmul type %u", type);
     for (int64_t r = 0; r < rows; r++) {

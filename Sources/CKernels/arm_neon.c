@@ -2,7 +2,7 @@
 // Raspberry Pi 5, Apple M1 and later), compiled with a per-function target attribute so a
 // Cortex-A53 (no dot product) runs the same binary on the portable path. Arithmetic as
 // ggml/src/ggml-cpu/arch/arm/quants.c (vdotq_s32 branches); integer parts exact. Prompts go
-// through matrix-product tiles (Q4_0 / Q8_0: 2 weight rows x 4 activation rows; Q4_K /
+// through matrix-product tiles (Q4_0 / Q5_0 / Q8_0: 2 weight rows x 4 activation rows; Q4_K /
 // Q6_K: 1 x 4) that unpack each weight block once for several activation rows and give the
 // one-row dot products' bits. Checked under qemu (scripts/dev/arm64-kernel-check.sh); their
 // speed on a Cortex-A76 has not been measured (no ARM hardware here).
@@ -19,14 +19,27 @@ static inline float half_to_float(const uint8_t *p) {
     return (float)h;
 }
 
-// MARK: Q4_0 / Q8_0 weights x Q8_0 activations
+// MARK: Q4_0 / Q5_0 / Q8_0 weights x Q8_0 activations
 
-enum { KIND_Q4_0, KIND_Q8_0 };
+enum { KIND_Q4_0, KIND_Q5_0, KIND_Q8_0 };
 #define ALWAYS_INLINE __attribute__((always_inline))
+
+/// 0x10 in byte j where bit j of the 16 bits qh0 | qh1 << 8 is set (Q5_0's fifth bits).
+CK_DOTPROD static inline ALWAYS_INLINE uint8x16_t fifth_bits_x16(uint8_t qh0, uint8_t qh1) {
+    static const uint8_t bit_of_byte[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    const uint8x16_t spread = vcombine_u8(vdup_n_u8(qh0), vdup_n_u8(qh1));
+    return vandq_u8(vtstq_u8(spread, vld1q_u8(bit_of_byte)), vdupq_n_u8(16));
+}
 
 /// The 32 quants of a weight block as signed bytes: values 0-15 in q[0], 16-31 in q[1].
 CK_DOTPROD static inline ALWAYS_INLINE void weight_quants(int kind, const uint8_t *x, int8x16_t q[2]) {
-    if (kind == KIND_Q4_0) {
+    if (kind == KIND_Q5_0) {
+        const uint8x16_t bits = vld1q_u8(x + 6);
+        const uint8x16_t low = vorrq_u8(vandq_u8(bits, vdupq_n_u8(15)), fifth_bits_x16(x[2], x[3]));
+        const uint8x16_t high = vorrq_u8(vshrq_n_u8(bits, 4), fifth_bits_x16(x[4], x[5]));
+        q[0] = vsubq_s8(vreinterpretq_s8_u8(low), vdupq_n_s8(16));
+        q[1] = vsubq_s8(vreinterpretq_s8_u8(high), vdupq_n_s8(16));
+    } else if (kind == KIND_Q4_0) {
         const uint8x16_t bits = vld1q_u8(x + 2);
         q[0] = vsubq_s8(vreinterpretq_s8_u8(vandq_u8(bits, vdupq_n_u8(15))), vdupq_n_s8(8));
         q[1] = vsubq_s8(vreinterpretq_s8_u8(vshrq_n_u8(bits, 4)), vdupq_n_s8(8));
@@ -53,7 +66,7 @@ CK_DOTPROD static inline ALWAYS_INLINE float32x4_t block_fma(const int8x16_t q[2
 CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile(int kind, int ROWS, int COLUMNS, int64_t blocks, const uint8_t *w,
                                                         size_t row_bytes, const uint8_t *a, size_t a_bytes, float *out,
                                                         int64_t out_stride) {
-    const size_t block_bytes = kind == KIND_Q4_0 ? CK_Q4_0_BYTES : CK_Q8_0_BYTES;
+    const size_t block_bytes = kind == KIND_Q4_0 ? CK_Q4_0_BYTES : kind == KIND_Q5_0 ? CK_Q5_0_BYTES : CK_Q8_0_BYTES;
     float32x4_t even[2][4], odd[2][4];
     for (int r = 0; r < ROWS; r++) {
         for (int c = 0; c < COLUMNS; c++) even[r][c] = odd[r][c] = vdupq_n_f32(0.0f);
@@ -148,6 +161,7 @@ CK_DOTPROD static inline ALWAYS_INLINE void legacy_product(int kind, int64_t n, 
     }
 
 LEGACY_KERNELS(q4_0, KIND_Q4_0)
+LEGACY_KERNELS(q5_0, KIND_Q5_0)
 LEGACY_KERNELS(q8_0, KIND_Q8_0)
 
 // MARK: K-quant weights x Q8_K activations
@@ -326,6 +340,26 @@ static float dot_f16(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+/// 8 bfloat16 values as floats, in two halves: the bits moved up by 16.
+static inline float32x4_t bf16_low(uint16x8_t v) { return vreinterpretq_f32_u32(vshll_n_u16(vget_low_u16(v), 16)); }
+static inline float32x4_t bf16_high(uint16x8_t v) { return vreinterpretq_f32_u32(vshll_high_n_u16(v, 16)); }
+
+static float dot_bf16(int64_t n, const void *w, const void *a) {
+    const uint16_t *x = w, *y = a;
+    float32x4_t acc[4] = {vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f), vdupq_n_f32(0.0f)};
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        for (int k = 0; k < 2; k++) {
+            const uint16x8_t xv = vld1q_u16(x + i + 8 * k), yv = vld1q_u16(y + i + 8 * k);
+            acc[2 * k] = vfmaq_f32(acc[2 * k], bf16_low(xv), bf16_low(yv));
+            acc[2 * k + 1] = vfmaq_f32(acc[2 * k + 1], bf16_high(xv), bf16_high(yv));
+        }
+    }
+    float sum = vaddvq_f32(vaddq_f32(vaddq_f32(acc[0], acc[1]), vaddq_f32(acc[2], acc[3])));
+    for (; i < n; i++) sum += ck_bf16_to_float(x[i]) * ck_bf16_to_float(y[i]);
+    return sum;
+}
+
 static float dot_f16_f32(int64_t n, const void *w, const void *a) {
     const uint16_t *x = w;
     const float *y = a;
@@ -357,13 +391,16 @@ static void axpy_f16(int64_t n, float a, const void *x, float *y) {
 void ck_neon_dotprod_install(ck_kernel_table *table) {
     table->dot_q4_0 = dot_q4_0;
     table->dot_q8_0 = dot_q8_0;
+    table->dot_q5_0 = dot_q5_0;
     table->matmul_q4_0 = matmul_q4_0;
+    table->matmul_q5_0 = matmul_q5_0;
     table->matmul_q8_0 = matmul_q8_0;
     table->dot_q4_K = dot_q4_K;
     table->dot_q6_K = dot_q6_K;
     table->matmul_q4_K = matmul_q4_K;
     table->matmul_q6_K = matmul_q6_K;
     table->dot_f16 = dot_f16;
+    table->dot_bf16 = dot_bf16;
     table->dot_f32 = dot_f32;
     table->dot_f16_f32 = dot_f16_f32;
     table->axpy_f16 = axpy_f16;

@@ -6,7 +6,7 @@ import Gemma
 import GemmaLang
 
 extension REPLSession {
-    static let metaCommands = [":help", ":vars", ":model", ":verbose", ":load", ":save", ":reset", ":quit", ":hooks"]
+    static let metaCommands = [":help", ":vars", ":model", ":verbose", ":load", ":save", ":save!", ":reset", ":quit", ":hooks"]
 
     /// The words that may replace `word`, the end of `line` (the text before the cursor).
     func complete(line: String, word: String) -> [String] {
@@ -17,7 +17,7 @@ extension REPLSession {
         if line.hasPrefix(":") && !line.contains(" ") {
             return Self.relative(Self.metaCommands.filter { $0.hasPrefix(line) }, token: line, word: word)
         }
-        if line.hasPrefix(":load ") || line.hasPrefix(":save ") || line.hasPrefix(":model ") {
+        if line.hasPrefix(":load ") || line.hasPrefix(":save ") || line.hasPrefix(":save! ") || line.hasPrefix(":model ") {
             let argument = String(line.drop { $0 != " " }.drop { $0 == " " })
             return Self.relative(paths(argument), token: argument, word: word)
         }

@@ -14,7 +14,7 @@ enum MetaCommand {
     case model(String?)
     case verbose(String?)
     case load(String)
-    case save(String)
+    case save(String, replace: Bool)
     case hooks(String?)
     case reset
     case quit
@@ -36,7 +36,8 @@ enum MetaCommand {
         case "model", "m": self = .model(argument)
         case "verbose": self = .verbose(argument)
         case "load": self = .load(argument ?? "")
-        case "save": self = .save(argument ?? "")
+        case "save": self = .save(argument ?? "", replace: false)
+        case "save!": self = .save(argument ?? "", replace: true)
         case "hooks": self = .hooks(argument)
         case "reset": self = .reset
         case "quit", "q", "exit", "bye": self = .quit
@@ -62,7 +63,8 @@ extension REPLSession {
       :vars                 your variables        :hooks [pattern]   hook point names and shapes
       :model [name|path]    show or switch model  :verbose on|off    timings after each evaluation
       :load FILE.gnb        run a notebook        :save FILE.gnb     save this session as a notebook
-      :reset                forget variables      :quit              leave (or Ctrl-D)
+      :reset                forget variables      :save! FILE.gnb    the same, replacing FILE.gnb
+      :quit                 leave (or Ctrl-D)
     Tab completes names, members (t.la<TAB>), hook names inside strings and file paths.
     Ctrl-C stops a running evaluation and keeps the session. help() lists every builtin.
     """
@@ -107,8 +109,8 @@ extension REPLSession {
             print("verbose \(verbose ? "on" : "off")")
         case .load(let path):
             loadNotebook(path)
-        case .save(let path):
-            saveNotebook(path)
+        case .save(let path, let replace):
+            saveNotebook(path, replace: replace)
         case .hooks(let pattern):
             do {
                 let config = try workspace.transformer().model.config
@@ -152,9 +154,15 @@ extension REPLSession {
     }
 
     /// `:save FILE.gnb`: this session as a notebook, one code cell per input with its output.
-    func saveNotebook(_ path: String) {
+    /// An existing file is kept unless `replace` (`:save! FILE.gnb`), as IPython's %save asks
+    /// before overwriting.
+    func saveNotebook(_ path: String, replace: Bool) {
         guard !path.isEmpty else { print(":save takes a file name ending in .gnb"); return }
         let expanded = (path as NSString).expandingTildeInPath
+        if !replace && FileManager.default.fileExists(atPath: expanded) {
+            print("error: \(path) exists; :save! \(path) replaces it")
+            return
+        }
         do {
             try Notebook.session(from: cells, file: expanded).write(to: URL(fileURLWithPath: expanded))
             print("saved \(cells.count) inputs to \(path)")

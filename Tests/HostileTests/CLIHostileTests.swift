@@ -99,6 +99,21 @@ final class CLIHostileTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: notebook))
     }
 
+    /// `:save` never replaces a file silently: it keeps an existing one and names `:save!`.
+    func testSaveKeepsAnExistingFileUnlessTold() throws {
+        let folder = try Paths.scratchFolder(self)
+        let path = folder.appendingPathComponent("mine.gnb").path
+        let precious = "#%% markdown\nnotes written by hand\n"
+        try Data(precious.utf8).write(to: URL(fileURLWithPath: path))
+        let kept = try GemmaREPL.run([], input: "let x = 41\n:save \(path)\n")
+        XCTAssertTrue(kept.out.contains("error: \(path) exists; :save! \(path) replaces it"), kept.out)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), precious, "the file is untouched")
+        let replaced = try GemmaREPL.run([], input: "let x = 41\nx + 1\n:save! \(path)\n")
+        XCTAssertTrue(replaced.out.contains("saved 2 inputs to \(path)"), replaced.out)
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(saved.contains("let x = 41") && saved.contains("42") && !saved.contains("by hand"), saved)
+    }
+
     /// The history file is written only at a terminal: run the REPL under script(1) for a pty.
     func testAnUnwritableHistoryIsAWarning() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("script(1) not installed") }

@@ -1,11 +1,12 @@
 // Dot products of Q4_0 / Q5_0 / Q8_0 weights with Q8_0 activations, for one row (the
-// ck_dot_* functions), for two rows at a time (ck_matvec), which then share each activation
+// ck_dot_* functions), for four rows at a time (ck_matvec), which then share each activation
 // block's load, scale and offset, and for tiles of several weight rows x several activation
 // rows (ck_matmul), which share each weight block's unpacking as well. All give bit-identical
 // results: every (row, activation) pair sums its blocks in order into one accumulator. The
-// two rows of ck_matvec are taken from the two halves of the range (r and r + rows/2): two
-// distant streams read from memory at ~1.3x the speed of two adjacent rows, whose
-// interleaved reads confuse the hardware prefetcher (measured with scripts/dev/kernel-bench.sh).
+// four rows of ck_matvec are taken from the four quarters of the range (r, r + rows/4, ...):
+// distant streams read from memory faster than adjacent rows, whose interleaved reads confuse
+// the hardware prefetcher. Q4_0 matvec from memory, one thread (scripts/dev/kernel-bench.sh):
+// 6.7 GB/s with two streams, 8.3-8.7 with four; 9.8 GB/s is a plain read.
 // Included once by each x86_int8*.c (see x86_avx2.h for the variants).
 //
 // Integer part of a block, as ggml's AVX2 code: Q8_0 weights use the sign trick (the byte
@@ -100,10 +101,10 @@ CK_INT8 static inline ALWAYS_INLINE void tile(int kind, int ROWS, int COLUMNS, i
     }
 }
 
-/// out[r * out_step] = dot(row r, a) for `rows` (1 or 2) rows `row_bytes` apart.
+/// out[r * out_step] = dot(row r, a) for `rows` (1 or 4) rows `row_bytes` apart.
 CK_INT8 static inline ALWAYS_INLINE void dot_rows(int kind, int rows, int64_t n, const uint8_t *w, size_t row_bytes,
                                                   const uint8_t *a, float *out, int64_t out_step) {
-    if (rows == 2) tile(kind, 2, 1, n, w, row_bytes, a, 0, out, 0, out_step);
+    if (rows == 4) tile(kind, 4, 1, n, w, row_bytes, a, 0, out, 0, out_step);
     else tile(kind, 1, 1, n, w, row_bytes, a, 0, out, 0, out_step);
 }
 
@@ -230,11 +231,14 @@ CK_INT8 static inline ALWAYS_INLINE int prepared_product(int kind, int ROWS, int
     CK_INT8 static void rows_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows,        \
                                     const void *a, float *out) {                                     \
         const uint8_t *first = w;                                                                    \
-        const int64_t half = rows / 2;                                                               \
-        for (int64_t r = 0; r < half; r++) {                                                         \
-            dot_rows(kind, 2, n, first + r * row_bytes, (size_t)half * row_bytes, a, out + r, half); \
+        const int64_t quarter = rows / 4;                                                            \
+        for (int64_t r = 0; r < quarter; r++) {                                                      \
+            dot_rows(kind, 4, n, first + r * row_bytes, (size_t)quarter * row_bytes, a, out + r,     \
+                     quarter);                                                                       \
         }                                                                                            \
-        if (rows % 2) dot_rows(kind, 1, n, first + (rows - 1) * row_bytes, 0, a, out + rows - 1, 1); \
+        for (int64_t r = 4 * quarter; r < rows; r++) {                                               \
+            dot_rows(kind, 1, n, first + r * row_bytes, 0, a, out + r, 1);                           \
+        }                                                                                            \
     }                                                                                                \
     CK_INT8 static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows,      \
                                       const void *a, size_t a_bytes, int64_t m, float *out,          \

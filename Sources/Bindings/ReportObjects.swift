@@ -39,7 +39,10 @@ public final class LensObject: HostObject {
     public func display(width: Int) -> String {
         let columns = max(1, (width - 8) / 14)
         let table = lens.table(maxPositions: columns)
-        return "logit lens: top token (probability) after each layer, last \(min(columns, lens.pieces.count)) positions\n"
+        let warning = lens.firstNonFinite.map {
+            "warning: element \($0.index) of \($0.hook) is not finite; the rows from there on read NaN or infinity\n"
+        } ?? ""
+        return warning + "logit lens: top token (probability) after each layer, last \(min(columns, lens.pieces.count)) positions\n"
             + TerminalRenderer.table(header: table.header, rows: table.rows, maxColumnWidth: 14)
     }
     public func member(_ name: String, interpreter: Interpreter) throws -> Value? {

@@ -26,8 +26,12 @@ public final class TraceObject: HostObject {
     public func display(width: Int) -> String {
         let mib = Double(trace.byteCount) / 1_048_576
         var lines = ["Trace of \(trace.tokens.count) tokens on \(trace.modelName): \(trace.points.count) hook points captured (\(String(format: "%.1f", mib)) MiB)"]
+        if let bad = trace.firstNonFinite() {
+            lines.append("warning: element \(bad.index) of \(bad.hook) is \(valueText(bad)), the first value of this pass "
+                         + "that is not finite; everything computed after it is suspect")
+        }
         lines.append("next token after the prompt:")
-        lines.append(topBars(5, width: width))
+        lines.append(topItems(5).isEmpty ? "  (none: every logit is NaN)" : topBars(5, width: width))
         lines.append("reach values with trace[\"blocks.0.hook_resid_post\"] or trace.layer(0).attn.pattern")
         return lines.joined(separator: "\n")
     }
@@ -43,6 +47,12 @@ public final class TraceObject: HostObject {
           trace.logits                        [positions, vocab] after the final soft-cap
           trace.dump("dir", format: "npy")    writes every captured value for numpy (npy, npz, safetensors)
         """
+    }
+
+    /// The non-finite number itself: nan, inf or -inf.
+    func valueText(_ bad: (hook: String, index: Int)) -> String {
+        let value = bad.hook == "logits" ? trace.logits.data[bad.index] : trace[bad.hook]?.data[bad.index] ?? .nan
+        return value.isNaN ? "nan" : value > 0 ? "inf" : "-inf"
     }
 
     func topBars(_ k: Int, width: Int) -> String {

@@ -73,7 +73,7 @@ public final class FiniteCheck: @unchecked Sendable {
 
 extension HookPoint {
     /// Whether the value holds -inf where attention is masked (after the soft-cap, before softmax).
-    var allowsMaskedScores: Bool {
+    public var allowsMaskedScores: Bool {
         if case .block(_, .attnScores) = self { return true }
         return false
     }

@@ -17,6 +17,10 @@ public struct LogitLens: Sendable {
     public let top: [[[Entry]]]
     /// [stage][position]: probability the stage gives to the final top-1 token at that position.
     public let finalTokenProbability: [[Float]]
+    /// The first residual (or the logits) holding a NaN or an infinity, and the flat index of
+    /// that number (Trace.firstNonFinite); nil when all are finite. Stages from there on read
+    /// garbage.
+    public let firstNonFinite: (hook: String, index: Int)?
 
     /// Runs `tokens` capturing every residual and reads each through the unembedding.
     public static func run(_ transformer: Transformer, tokens: [Int], k: Int = 5) throws -> LogitLens {
@@ -47,16 +51,19 @@ public struct LogitLens: Sendable {
             top.append(stageTop)
             finalProbability.append(stageFinal)
         }
-        return LogitLens(stages: residuals.map(\.0), pieces: trace.pieces, top: top, finalTokenProbability: finalProbability)
+        return LogitLens(stages: residuals.map(\.0), pieces: trace.pieces, top: top, finalTokenProbability: finalProbability,
+                         firstNonFinite: trace.firstNonFinite())
     }
 
-    /// A table: one row per stage, one column per position, the top-1 piece in each cell.
+    /// A table: one row per stage, one column per position, the top-1 piece in each cell
+    /// ("nan" where the stage's logits are all NaN).
     public func table(maxPositions: Int = 12) -> (header: [String], rows: [[String]]) {
         let first = max(0, pieces.count - maxPositions)
         let header = ["layer"] + pieces[first...].map { Self.visible($0) }
         let rows = stages.indices.map { stage in
             [stages[stage]] + (first..<pieces.count).map { position in
-                let entry = top[stage][position][0]
+                // no entry when every logit of the cell is NaN (topK never takes NaN)
+                guard let entry = top[stage][position].first else { return "nan" }
                 return "\(Self.visible(entry.piece)) \(String(format: "%.2f", entry.probability))"
             }
         }

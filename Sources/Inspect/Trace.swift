@@ -62,6 +62,20 @@ public final class Trace: @unchecked Sendable {  // immutable after the run
 
     public var byteCount: Int { values.values.reduce(0) { $0 + $1.count * 4 } }
 
+    /// The first captured value, in the order the pass fired them and then the logits, that
+    /// holds a NaN or an infinity (-inf allowed in masked attention scores), and the flat index
+    /// of that number: where the numbers went wrong. Nil when everything is finite. Scans the
+    /// whole trace on each call.
+    public func firstNonFinite() -> (hook: String, index: Int)? {
+        for point in points {
+            guard let value = values[point] else { continue }
+            if let index = FiniteCheck.firstNonFinite(value.data, allowingNegativeInfinity: point.allowsMaskedScores) {
+                return (point.name, index)
+            }
+        }
+        return FiniteCheck.firstNonFinite(logits.data).map { ("logits", $0) }
+    }
+
     public func layer(_ index: Int) -> LayerView { LayerView(trace: self, layer: index) }
 }
 

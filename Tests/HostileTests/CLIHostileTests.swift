@@ -49,6 +49,19 @@ final class CLIHostileTests: XCTestCase {
         XCTAssertEqual(repl.out.split(separator: "\n").last, "42")
     }
 
+    /// run() and lens() capture what the pass made, NaN included, and say where it began.
+    func testATraceAndTheLensNameTheirFirstNonFiniteValue() throws {
+        let model = try EditableModel.nanWeight(in: try Paths.scratchFolder(self))
+        let repl = try GemmaREPL.run(["--model", model], input: "run(\"the man\")\nlens(\"the man\")\n")
+        XCTAssertTrue(repl.out.contains("warning: element 0 of blocks.2.hook_mlp_out is nan, the first value of this pass that is not finite"),
+                      repl.out)
+        XCTAssertTrue(repl.out.contains("(none: every logit is NaN)"), repl.out)
+        XCTAssertTrue(repl.out.contains("warning: element 0 of blocks.2.hook_resid_post is not finite"), repl.out + repl.err)
+        XCTAssertEqual(repl.status, 0, "and nothing failed:\n\(repl.err)")
+        let healthy = try GemmaREPL.run(["--model", Paths.tinyModel], input: "run(\"the man\")\nlens(\"the man\")\n")
+        XCTAssertFalse(healthy.out.contains("warning"), healthy.out)
+    }
+
     func testAModelOverTheMemoryLimitIsRefusedWithTheEstimate() throws {
         let result = try GemmaREPL.run(["generate", "--model", Paths.tinyModel, "hello"],
                                        environment: ["GEMMA_MEMORY_LIMIT": "100K"])

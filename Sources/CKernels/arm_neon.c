@@ -57,93 +57,67 @@ CK_DOTPROD static inline ALWAYS_INLINE float32x4_t block_fma(const int8x16_t q[2
     return vfmaq_n_f32(acc, vcvtq_f32_s32(isum), dw * half_to_float(y));
 }
 
+/// acc[r][c] + the products of block b of weight row r with block b of activation row c, for
+/// ROWS weight rows and COLUMNS activation rows: each weight block is unpacked once for all
+/// columns, each activation block loaded once for all rows.
+CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile_block(int kind, int ROWS, int COLUMNS, int64_t b, const uint8_t *w,
+                                                              size_t row_bytes, const uint8_t *a, size_t a_bytes,
+                                                              float32x4_t acc[2][4]) {
+    const size_t block_bytes = kind == KIND_Q4_0 ? CK_Q4_0_BYTES : kind == KIND_Q5_0 ? CK_Q5_0_BYTES : CK_Q8_0_BYTES;
+    int8x16_t q[2][2];
+    float dw[2];
+    for (int r = 0; r < ROWS; r++) {
+        const uint8_t *x = w + r * row_bytes + b * block_bytes;
+        weight_quants(kind, x, q[r]);
+        dw[r] = half_to_float(x);
+    }
+    for (int c = 0; c < COLUMNS; c++) {
+        const uint8_t *y = a + c * a_bytes + b * CK_Q8_0_BYTES;
+        for (int r = 0; r < ROWS; r++) acc[r][c] = block_fma(q[r], dw[r], y, acc[r][c]);
+    }
+}
+
 /// out[c * out_stride + r] = dot(weight row r, activation row c) for ROWS weight rows
 /// `row_bytes` apart and COLUMNS activation rows `a_bytes` apart (at most 2 x 4): each pair
 /// sums its even blocks into one accumulator and its odd blocks into another, then adds the
-/// two, so every tile shape gives the bits of the one-row dot (the tile of 1 x 1). The
-/// weight blocks are unpacked once for all columns, the activation blocks loaded once for
-/// all rows; 16 accumulators and the operands fit ARM64's 32 vector registers.
+/// two, so every tile shape gives the bits of the one-row dot (the tile of 1 x 1). 16
+/// accumulators and the operands fit ARM64's 32 vector registers.
 CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile(int kind, int ROWS, int COLUMNS, int64_t blocks, const uint8_t *w,
                                                         size_t row_bytes, const uint8_t *a, size_t a_bytes, float *out,
                                                         int64_t out_stride) {
-    const size_t block_bytes = kind == KIND_Q4_0 ? CK_Q4_0_BYTES : kind == KIND_Q5_0 ? CK_Q5_0_BYTES : CK_Q8_0_BYTES;
     float32x4_t even[2][4], odd[2][4];
     for (int r = 0; r < ROWS; r++) {
         for (int c = 0; c < COLUMNS; c++) even[r][c] = odd[r][c] = vdupq_n_f32(0.0f);
     }
-    int8x16_t q[2][2];
-    float dw[2];
     int64_t b = 0;
     for (; b + 2 <= blocks; b += 2) {
-        for (int r = 0; r < ROWS; r++) {
-            const uint8_t *x = w + r * row_bytes + b * block_bytes;
-            weight_quants(kind, x, q[r]);
-            dw[r] = half_to_float(x);
-        }
-        for (int c = 0; c < COLUMNS; c++) {
-            const uint8_t *y = a + c * a_bytes + b * CK_Q8_0_BYTES;
-            for (int r = 0; r < ROWS; r++) even[r][c] = block_fma(q[r], dw[r], y, even[r][c]);
-        }
-        for (int r = 0; r < ROWS; r++) {
-            const uint8_t *x = w + r * row_bytes + (b + 1) * block_bytes;
-            weight_quants(kind, x, q[r]);
-            dw[r] = half_to_float(x);
-        }
-        for (int c = 0; c < COLUMNS; c++) {
-            const uint8_t *y = a + c * a_bytes + (b + 1) * CK_Q8_0_BYTES;
-            for (int r = 0; r < ROWS; r++) odd[r][c] = block_fma(q[r], dw[r], y, odd[r][c]);
-        }
+        legacy_tile_block(kind, ROWS, COLUMNS, b, w, row_bytes, a, a_bytes, even);
+        legacy_tile_block(kind, ROWS, COLUMNS, b + 1, w, row_bytes, a, a_bytes, odd);
     }
-    if (b < blocks) {
-        for (int r = 0; r < ROWS; r++) {
-            const uint8_t *x = w + r * row_bytes + b * block_bytes;
-            weight_quants(kind, x, q[r]);
-            dw[r] = half_to_float(x);
-        }
-        for (int c = 0; c < COLUMNS; c++) {
-            const uint8_t *y = a + c * a_bytes + b * CK_Q8_0_BYTES;
-            for (int r = 0; r < ROWS; r++) even[r][c] = block_fma(q[r], dw[r], y, even[r][c]);
-        }
-    }
+    if (b < blocks) legacy_tile_block(kind, ROWS, COLUMNS, b, w, row_bytes, a, a_bytes, even);
     for (int r = 0; r < ROWS; r++) {
         for (int c = 0; c < COLUMNS; c++) out[c * out_stride + r] = vaddvq_f32(vaddq_f32(even[r][c], odd[r][c]));
     }
 }
 
-/// legacy_tile for 1 ... 4 activation rows.
-CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile_columns(int kind, int ROWS, int64_t columns, int64_t blocks,
-                                                                const uint8_t *w, size_t row_bytes, const uint8_t *a,
-                                                                size_t a_bytes, float *out, int64_t out_stride) {
-    switch (columns) {
-    case 4: legacy_tile(kind, ROWS, 4, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-    case 3: legacy_tile(kind, ROWS, 3, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-    case 2: legacy_tile(kind, ROWS, 2, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-    default: legacy_tile(kind, ROWS, 1, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-    }
-}
-
-/// The matrix product out[c * out_stride + r]: weight rows in blocks of about 128 KiB that
-/// stay in the level-2 cache, each block met by groups of 4 activation rows in 2 x 4 tiles.
-CK_DOTPROD static inline ALWAYS_INLINE void legacy_product(int kind, int64_t n, const uint8_t *w, size_t row_bytes,
-                                                           int64_t rows, const uint8_t *a, size_t a_bytes, int64_t m,
-                                                           float *out, int64_t out_stride) {
+/// The tiles of `rows` (1 or 2) weight rows x `columns` activation rows (ck_tile_fn).
+CK_DOTPROD static inline ALWAYS_INLINE void legacy_tiles(int kind, int rows, int64_t columns, int64_t n, const uint8_t *w,
+                                                         size_t row_bytes, const uint8_t *a, size_t a_bytes, float *out,
+                                                         int64_t out_stride) {
     const int64_t blocks = n / CK_QK;
-    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1)) / 2 * 2;
-    if (block_rows < 2) block_rows = 2;
-    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
-        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
-        for (int64_t c0 = 0; c0 < m; c0 += 4) {
-            const int64_t columns = m - c0 < 4 ? m - c0 : 4;
-            const uint8_t *activations = a + (size_t)c0 * a_bytes;
-            int64_t r = r0;
-            for (; r + 2 <= r1; r += 2) {
-                legacy_tile_columns(kind, 2, columns, blocks, w + (size_t)r * row_bytes, row_bytes, activations, a_bytes,
-                                    out + c0 * out_stride + r, out_stride);
-            }
-            if (r < r1) {
-                legacy_tile_columns(kind, 1, columns, blocks, w + (size_t)r * row_bytes, row_bytes, activations, a_bytes,
-                                    out + c0 * out_stride + r, out_stride);
-            }
+    if (rows == 2) {
+        switch (columns) {
+        case 4: legacy_tile(kind, 2, 4, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+        case 3: legacy_tile(kind, 2, 3, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+        case 2: legacy_tile(kind, 2, 2, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+        default: legacy_tile(kind, 2, 1, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+        }
+    } else {
+        switch (columns) {
+        case 4: legacy_tile(kind, 1, 4, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+        case 3: legacy_tile(kind, 1, 3, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+        case 2: legacy_tile(kind, 1, 2, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
+        default: legacy_tile(kind, 1, 1, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
         }
     }
 }
@@ -154,10 +128,16 @@ CK_DOTPROD static inline ALWAYS_INLINE void legacy_product(int kind, int64_t n, 
         legacy_tile(kind, 1, 1, n / CK_QK, w, 0, a, 0, &out, 0);                                   \
         return out;                                                                                \
     }                                                                                              \
+    CK_DOTPROD static inline ALWAYS_INLINE void name##_tiles(int rows, int64_t columns, int64_t n, \
+                                                             const uint8_t *w, size_t row_bytes,   \
+                                                             const uint8_t *a, size_t a_bytes,     \
+                                                             float *out, int64_t out_stride) {     \
+        legacy_tiles(kind, rows, columns, n, w, row_bytes, a, a_bytes, out, out_stride);           \
+    }                                                                                              \
     CK_DOTPROD static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows, \
                                          const void *a, size_t a_bytes, int64_t m, float *out,     \
                                          int64_t out_stride) {                                     \
-        legacy_product(kind, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);               \
+        ck_blocked_product(name##_tiles, 2, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride); \
     }
 
 LEGACY_KERNELS(q4_0, KIND_Q4_0)
@@ -256,58 +236,34 @@ CK_DOTPROD static inline ALWAYS_INLINE void q6_K_tile(int COLUMNS, int64_t block
     for (int c = 0; c < COLUMNS; c++) out[c * out_stride] = sum[c];
 }
 
-enum { KIND_Q4_K, KIND_Q6_K };
-
-/// The matrix product out[c * out_stride + r] of Q4_K or Q6_K weights: weight rows in blocks
-/// of about 128 KiB (kept in the level-2 cache), each met by groups of 4 activation rows.
-CK_DOTPROD static inline ALWAYS_INLINE void k_product(int kind, int64_t n, const uint8_t *w, size_t row_bytes, int64_t rows,
-                                                      const uint8_t *a, size_t a_bytes, int64_t m, float *out,
-                                                      int64_t out_stride) {
-    const int64_t blocks = n / CK_QK_K;
-    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1));
-    if (block_rows < 1) block_rows = 1;
-    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
-        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
-        for (int64_t c0 = 0; c0 < m; c0 += 4) {
-            const int64_t columns = m - c0 < 4 ? m - c0 : 4;
-            const uint8_t *activations = a + (size_t)c0 * a_bytes;
-            for (int64_t r = r0; r < r1; r++) {
-                const uint8_t *x = w + (size_t)r * row_bytes;
-                float *o = out + c0 * out_stride + r;
-                if (kind == KIND_Q4_K) {
-                    switch (columns) {
-                    case 4: q4_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 3: q4_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 2: q4_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
-                    default: q4_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
-                    }
-                } else {
-                    switch (columns) {
-                    case 4: q6_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 3: q6_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 2: q6_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
-                    default: q6_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
-                    }
-                }
-            }
-        }
-    }
-}
-
-#define K_KERNELS(name, kind)                                                                      \
+/// dot_q4_K / dot_q6_K (the tile of one column), the tiles of 1 weight row x `columns`
+/// activation rows (ck_tile_fn; `rows` is always 1) and the matrix product.
+#define K_KERNELS(name)                                                                            \
     CK_DOTPROD static float dot_##name(int64_t n, const void *w, const void *a) {                 \
         float out;                                                                                 \
         name##_tile(1, n / CK_QK_K, w, a, 0, &out, 0);                                             \
         return out;                                                                                \
     }                                                                                              \
+    CK_DOTPROD static inline ALWAYS_INLINE void name##_tiles(int rows, int64_t columns, int64_t n, \
+                                                             const uint8_t *w, size_t row_bytes,   \
+                                                             const uint8_t *a, size_t a_bytes,     \
+                                                             float *out, int64_t out_stride) {     \
+        (void)rows, (void)row_bytes;                                                               \
+        switch (columns) {                                                                         \
+        case 4: name##_tile(4, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                \
+        case 3: name##_tile(3, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                \
+        case 2: name##_tile(2, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                \
+        default: name##_tile(1, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;               \
+        }                                                                                          \
+    }                                                                                              \
     CK_DOTPROD static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows, \
                                          const void *a, size_t a_bytes, int64_t m, float *out,     \
                                          int64_t out_stride) {                                     \
-        k_product(kind, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);                    \
+        ck_blocked_product(name##_tiles, 1, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride); \
     }
 
-K_KERNELS(q4_K, KIND_Q4_K)
-K_KERNELS(q6_K, KIND_Q6_K)
+K_KERNELS(q4_K)
+K_KERNELS(q6_K)
 
 // MARK: float formats (NEON is part of every ARM64 CPU; fp16 <-> f32 conversion too)
 

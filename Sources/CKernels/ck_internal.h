@@ -127,6 +127,39 @@ typedef struct {
     char features[64];   // what ck_cpu_features reports
 } ck_kernel_table;
 
+/// A tile kernel of a matrix product: out[c * out_stride + r] = dot(weight row r, activation
+/// row c) for r < `rows` (1 or the kernel's tile height) and c < `columns` (1 ... 4).
+typedef void (*ck_tile_fn)(int rows, int64_t columns, int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *a,
+                           size_t a_bytes, float *out, int64_t out_stride);
+
+/// The blocking shared by the SIMD matrix products: weight rows in blocks of about 128 KiB,
+/// which stay in the level-2 cache while groups of 4 activation rows pass over them in tiles
+/// of `tile_rows` x 4 (single rows for what is left of a block). Inlined with an inlined
+/// `tile`, so that the tile code is compiled into the loop as if written there (a call per
+/// tile looked ~15% slower for Q6_K prompts, in noisy runs).
+static inline __attribute__((always_inline)) void ck_blocked_product(ck_tile_fn tile, int tile_rows, int64_t n, const uint8_t *w, size_t row_bytes,
+                                      int64_t rows, const uint8_t *a, size_t a_bytes, int64_t m, float *out,
+                                      int64_t out_stride) {
+    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1)) / tile_rows * tile_rows;
+    if (block_rows < tile_rows) block_rows = tile_rows;
+    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
+        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
+        for (int64_t c0 = 0; c0 < m; c0 += 4) {
+            const int64_t columns = m - c0 < 4 ? m - c0 : 4;
+            const uint8_t *activations = a + (size_t)c0 * a_bytes;
+            int64_t r = r0;
+            for (; r + tile_rows <= r1; r += tile_rows) {
+                tile(tile_rows, columns, n, w + (size_t)r * row_bytes, row_bytes, activations, a_bytes, out + c0 * out_stride + r,
+                     out_stride);
+            }
+            for (; r < r1; r++) {
+                tile(1, columns, n, w + (size_t)r * row_bytes, row_bytes, activations, a_bytes, out + c0 * out_stride + r,
+                     out_stride);
+            }
+        }
+    }
+}
+
 /// One Q8_0 block of 32 values / one Q8_K block of 256, in portable C (portable.c); the SIMD
 /// quantizers hand blocks with non-finite products to these.
 void ck_quantize_q8_0_block(const float *x, uint8_t *block, int variant);

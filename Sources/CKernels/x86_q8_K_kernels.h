@@ -25,33 +25,10 @@ CK_INT8 static inline __m256i scaled_dot_u8(__m256i acc, __m256i quants, const i
     return dot_i16_x8(acc, pairs, _mm256_set1_epi16((short)scale));
 }
 
-CK_INT8 static float dot_q4_K(int64_t n, const void *w, const void *a) {
-    const uint8_t *x = w, *y = a;
-    const __m256i low_nibble = _mm256_set1_epi8(15);
-    __m256 acc = _mm256_setzero_ps();
-    float min_sum = 0.0f;
-    for (int64_t b = 0; b < n / CK_QK_K; b++, x += CK_Q4_K_BYTES, y += CK_Q8_K_BYTES) {
-        uint8_t scales[8], mins[8];
-        ck_unpack_k4_scales(x + 4, scales, mins);
-        const int8_t *qa = (const int8_t *)(y + CK_Q8_K_QS);
-        __m256i isum = _mm256_setzero_si256();
-        for (int chunk = 0; chunk < 4; chunk++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x + 16 + 32 * chunk));
-            const __m256i low = _mm256_and_si256(bits, low_nibble);
-            const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bits, 4), low_nibble);
-            isum = scaled_dot_u8(isum, low, qa + 64 * chunk, scales[2 * chunk]);
-            isum = scaled_dot_u8(isum, high, qa + 64 * chunk + 32, scales[2 * chunk + 1]);
-        }
-        const float da = ck_load_f32(y);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half_to_float(x) * da), _mm256_cvtepi32_ps(isum), acc);
-        min_sum += half_to_float(x + 2) * da * (float)k4_min_term(mins, y);
-    }
-    return hsum_f32x8(acc) - min_sum;
-}
-
-/// out[c * out_stride] = dot_q4_K(w, activation row c) for COLUMNS (at most 4) activation rows
-/// `a_bytes` apart, each pair with the operations of dot_q4_K in the same order (so the same
-/// bits); the weight row's nibbles and scales are unpacked once per super-block for them all.
+/// out[c * out_stride] = the Q4_K dot product of weight row w with activation row c, for
+/// COLUMNS (at most 4) activation rows `a_bytes` apart: the weight row's nibbles and scales
+/// are unpacked once per super-block for them all, and each column's sums run in the same
+/// order for every COLUMNS (dot_q4_K is the tile of one column).
 CK_INT8 static inline __attribute__((always_inline)) void q4_K_tile(int COLUMNS, int64_t blocks, const uint8_t *w,
                                                                     const uint8_t *a, size_t a_bytes, float *out,
                                                                     int64_t out_stride) {
@@ -83,6 +60,12 @@ CK_INT8 static inline __attribute__((always_inline)) void q4_K_tile(int COLUMNS,
         }
     }
     for (int c = 0; c < COLUMNS; c++) out[c * out_stride] = hsum_f32x8(acc[c]) - min_sum[c];
+}
+
+CK_INT8 static float dot_q4_K(int64_t n, const void *w, const void *a) {
+    float out;
+    q4_K_tile(1, n / CK_QK_K, w, a, 0, &out, 0);
+    return out;
 }
 
 CK_INT8 static float dot_q5_K(int64_t n, const void *w, const void *a) {
@@ -174,54 +157,26 @@ CK_INT8 static float dot_q6_K(int64_t n, const void *w, const void *a) {
     return out;
 }
 
-enum { KIND_Q4_K, KIND_Q6_K };
-
-/// The matrix product out[c * out_stride + r] of Q4_K or Q6_K weights: weight rows in blocks
-/// of about 128 KiB (kept in the level-2 cache), each block met by groups of 4 activation
-/// rows in turn, one weight row at a time.
-CK_INT8 static inline __attribute__((always_inline)) void k_product(int kind, int64_t n, const void *w, size_t row_bytes,
-                                                                    int64_t rows, const void *a, size_t a_bytes, int64_t m,
-                                                                    float *out, int64_t out_stride) {
-    const int64_t blocks = n / CK_QK_K;
-    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1));
-    if (block_rows < 1) block_rows = 1;
-    for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
-        const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
-        for (int64_t c0 = 0; c0 < m; c0 += 4) {
-            const uint8_t *activations = (const uint8_t *)a + (size_t)c0 * a_bytes;
-            const int64_t columns = m - c0 < 4 ? m - c0 : 4;
-            for (int64_t r = r0; r < r1; r++) {
-                const uint8_t *x = (const uint8_t *)w + (size_t)r * row_bytes;
-                float *o = out + c0 * out_stride + r;
-                if (kind == KIND_Q4_K) {
-                    switch (columns) {
-                    case 4: q4_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 3: q4_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 2: q4_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
-                    default: q4_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
-                    }
-                } else {
-                    switch (columns) {
-                    case 4: q6_K_tile(4, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 3: q6_K_tile(3, blocks, x, activations, a_bytes, o, out_stride); break;
-                    case 2: q6_K_tile(2, blocks, x, activations, a_bytes, o, out_stride); break;
-                    default: q6_K_tile(1, blocks, x, activations, a_bytes, o, out_stride); break;
-                    }
-                }
-            }
-        }
+/// The tiles of 1 weight row x `columns` activation rows (ck_tile_fn; `rows` is always 1).
+#define K_TILES(name)                                                                                    \
+    CK_INT8 static inline __attribute__((always_inline)) void name##_tiles(                              \
+        int rows, int64_t columns, int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *a,      \
+        size_t a_bytes, float *out, int64_t out_stride) {                                                \
+        (void)rows, (void)row_bytes;                                                                     \
+        switch (columns) {                                                                               \
+        case 4: name##_tile(4, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                      \
+        case 3: name##_tile(3, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                      \
+        case 2: name##_tile(2, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                      \
+        default: name##_tile(1, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                     \
+        }                                                                                                \
+    }                                                                                                    \
+    CK_INT8 static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a, \
+                                      size_t a_bytes, int64_t m, float *out, int64_t out_stride) {         \
+        ck_blocked_product(name##_tiles, 1, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);      \
     }
-}
 
-CK_INT8 static void matmul_q4_K(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a,
-                                size_t a_bytes, int64_t m, float *out, int64_t out_stride) {
-    k_product(KIND_Q4_K, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);
-}
-
-CK_INT8 static void matmul_q6_K(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a,
-                                size_t a_bytes, int64_t m, float *out, int64_t out_stride) {
-    k_product(KIND_Q6_K, n, w, row_bytes, rows, a, a_bytes, m, out, out_stride);
-}
+K_TILES(q4_K)
+K_TILES(q6_K)
 
 static void install_q8_K_kernels(ck_kernel_table *table) {
     table->dot_q4_K = dot_q4_K;

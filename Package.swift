@@ -21,7 +21,9 @@ let package = Package(
     targets: [
         // MARK: file formats and kernels
         /// GGUF files: memory-mapped, validated reading; writing; the ggml tensor type table.
-        .target(name: "GGUF"),
+        /// Replacing a file atomically (temporary file, fsync, rename): every file gemma-repl writes.
+        .target(name: "AtomicWrite"),
+        .target(name: "GGUF", dependencies: ["AtomicWrite"]),
         /// Hot inner loops in C (quantize-row, dot products, matvec/matmul) with run-time CPU dispatch.
         .target(
             name: "CKernels",
@@ -38,10 +40,10 @@ let package = Package(
 
         // MARK: inspection
         /// Pictures of tensors: heatmaps, bars, sparklines, curves — for the terminal, SVG and PNG.
-        .target(name: "Figures", dependencies: ["CLibPNG"]),
+        .target(name: "Figures", dependencies: ["AtomicWrite", "CLibPNG"]),
         /// Looking inside: traces, interventions, stepping, attention maps, soft-cap reports,
         /// logit lens, dumps (.npy/.npz/.safetensors), distribution comparisons.
-        .target(name: "Inspect", dependencies: ["Gemma", "GGUF", "Figures", "CLibCrypto", "ZIPFoundation"]),
+        .target(name: "Inspect", dependencies: ["Gemma", "GGUF", "Figures", "AtomicWrite", "CLibCrypto", "ZIPFoundation"]),
 
         // MARK: language, notebooks
         /// GNB, the scripting language: scanner, parser, AST, interpreter, values, diagnostics.
@@ -50,9 +52,9 @@ let package = Package(
         .target(name: "Bindings", dependencies: ["GemmaLang", "Gemma", "Inspect", "Figures", "SentencePiece"]),
         /// The .gnb notebook format: parsing, writing back, running cells, checking outputs,
         /// and reports: standalone HTML and GitHub Markdown with the outputs' figures.
-        .target(name: "Notebook", dependencies: ["GemmaLang", "Figures", .product(name: "Ink", package: "Ink")]),
+        .target(name: "Notebook", dependencies: ["GemmaLang", "Figures", "AtomicWrite", .product(name: "Ink", package: "Ink")]),
         /// A libedit-backed line reader, with a plain reader for pipes and dumb terminals.
-        .target(name: "LineEditor", dependencies: ["CLibEdit"]),
+        .target(name: "LineEditor", dependencies: ["CLibEdit", "AtomicWrite"]),
 
         // MARK: system libraries
         /// libpng (Debian libpng-dev) for writing PNG pictures.
@@ -77,7 +79,7 @@ let package = Package(
         /// mutation fuzzer; scripts/fuzz links them into libFuzzer binaries, HostileTests runs them.
         .target(name: "FuzzHarness", dependencies: ["GGUF", "SentencePiece", "GemmaLang", "Notebook"], path: "Fuzz/Harness"),
         /// Saves files atomically in a loop until killed: the victim of HostileTests' kill test.
-        .executableTarget(name: "gemma-save-loop", dependencies: ["FuzzHarness", "Figures", "LineEditor", "CLibEdit"],
+        .executableTarget(name: "gemma-save-loop", dependencies: ["FuzzHarness", "AtomicWrite", "LineEditor", "CLibEdit"],
                          path: "Fuzz/SaveLoop"),
 
         // MARK: tests
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
         .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Inspect", "GGUF", "Kernels", "SentencePiece"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "AtomicWrite"]),
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "GemmaLang", "Figures"], exclude: ["Samples"]),
         .testTarget(name: "CLITests", dependencies: ["gemma-repl", "Figures"]),

@@ -2,8 +2,8 @@
 // gemma-repl uses, until it is killed (Tests/HostileTests/AtomicWriteKillTests.swift).
 //
 //     gemma-save-loop notebook|gguf|plain|history PATH FIRST-GENERATION
+import AtomicWrite
 import CLibEdit
-import Figures
 import Foundation
 import FuzzHarness
 import LineEditor

@@ -1,5 +1,6 @@
 // The figure model: what a value can be drawn as (heatmaps, bars, histograms, line charts,
 // labelled grids, tables), independent of the output; rendered to SVG or PNG, or written to a file.
+import AtomicWrite
 
 /// One labelled bar (a top-k probability, a count).
 public struct Bar: Sendable, Equatable {

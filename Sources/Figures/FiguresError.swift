@@ -10,8 +10,6 @@ public enum FiguresError: Error, CustomStringConvertible, Equatable {
     case encodingFailed(message: String)
     /// libpng could not decode; its message.
     case decodingFailed(message: String)
-    /// A file-system call failed while writing `path`.
-    case fileSystem(operation: String, path: String, errno: Int32)
     /// The figure cannot be written in the format `path` names.
     case unsupportedFormat(path: String, reason: String)
 
@@ -25,8 +23,6 @@ public enum FiguresError: Error, CustomStringConvertible, Equatable {
             return "PNG encoding failed: \(message)"
         case .decodingFailed(let message):
             return "PNG decoding failed: \(message)"
-        case .fileSystem(let operation, let path, let code):
-            return "\(operation) \(path): \(String(cString: strerror(code)))"
         case .unsupportedFormat(let path, let reason):
             return "\(path): \(reason)"
         }

@@ -1,5 +1,6 @@
 // Heatmaps as PNG images: square cells (masked ones hatched, NaN/infinite magenta) and a colour
 // bar, encoded by libpng's simplified API (png_image_write_to_memory, no setjmp needed).
+import AtomicWrite
 import CLibPNG
 
 public enum PNGRenderer {

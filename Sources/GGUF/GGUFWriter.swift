@@ -1,12 +1,6 @@
 // Builds GGUF v3 files that GGUFFile (and ggml) accept: metadata in insertion order, tensors
 // packed in order, each padded to the alignment (layout as ggml's gguf_write_out).
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import AtomicWrite
 
 /// A GGUF v3 file under construction. Metadata and tensors are written in the order added.
 ///
@@ -81,44 +75,21 @@ public struct GGUFWriter: Sendable {
         return sink.bytes
     }
 
-    /// Writes the file atomically: a temporary file in the same directory, fsync, rename.
+    /// Writes the file atomically (AtomicFile.replace: a temporary file in the same directory,
+    /// fsync, rename), streaming the tensors rather than building the file in memory.
     public func write(to path: String) throws {
         let header = try header()
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = (directory.isEmpty ? "" : directory) + "/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw GGUFError.writeFailed(file: path, reason: "cannot create \(temporary): " + MappedFile.systemError())
-        }
         do {
-            try writeAll(descriptor, header, path: path)
-            for tensor in tensors {
-                try writeAll(descriptor, tensor.data, path: path)
-                let padding = padded(tensor.data.count, to: alignment) - tensor.data.count
-                try writeAll(descriptor, [UInt8](repeating: 0, count: padding), path: path)
+            try AtomicFile.replace(path) { descriptor, temporary in
+                try AtomicFile.writeAll(descriptor, header, path: temporary)
+                for tensor in tensors {
+                    try AtomicFile.writeAll(descriptor, tensor.data, path: temporary)
+                    let padding = padded(tensor.data.count, to: alignment) - tensor.data.count
+                    try AtomicFile.writeAll(descriptor, [UInt8](repeating: 0, count: padding), path: temporary)
+                }
             }
-            guard fsync(descriptor) == 0 else {
-                throw GGUFError.writeFailed(file: path, reason: "fsync: " + MappedFile.systemError())
-            }
-        } catch {
-            close(descriptor)
-            unlink(temporary)
-            throw error
-        }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            let reason = "rename from \(temporary): " + MappedFile.systemError()
-            unlink(temporary)
-            throw GGUFError.writeFailed(file: path, reason: reason)
-        }
-        // Make the rename itself durable; failure here does not undo a complete write.
-        let directoryDescriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            close(directoryDescriptor)
+        } catch let failure as AtomicFile.Failure {
+            throw GGUFError.writeFailed(file: path, reason: failure.description)
         }
     }
 
@@ -174,25 +145,4 @@ public struct GGUFWriter: Sendable {
         sink.pad(to: alignment)
         return sink.bytes
     }
-
-    /// Writes every byte of `bytes`, retrying short writes and EINTR.
-    private func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
-        try bytes.withUnsafeBytes { buffer in
-            guard let start = buffer.baseAddress else { return }
-            var written = 0
-            while written < buffer.count {
-                let result = systemWrite(descriptor, start + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    throw GGUFError.writeFailed(file: path, reason: MappedFile.systemError())
-                }
-                written += result
-            }
-        }
-    }
-}
-
-/// POSIX `write`, named apart from `GGUFWriter.write(to:)`.
-private func systemWrite(_ descriptor: Int32, _ start: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, start, count)
 }

@@ -1,6 +1,7 @@
 // Dumps of captured values for numpy: one .npy per hook, or all of them in one .npz or
 // .safetensors file keyed by hook name, with a JSON sidecar holding the prompt, token ids,
 // model file name and sha256, and the hook list.
+import AtomicWrite
 import Figures
 import Foundation
 import Gemma

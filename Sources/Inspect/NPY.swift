@@ -1,5 +1,6 @@
 // Writing tensors as numpy .npy files (format version 1.0, little-endian float32, C order),
 // readable by numpy.load. Spec: numpy.lib.format.
+import AtomicWrite
 import Figures
 import Foundation
 import Gemma

@@ -1,5 +1,6 @@
 // libedit's readline-compatible API: line editing, history kept across sessions in a file
 // written atomically, and tab completion through a Swift closure.
+import AtomicWrite
 import CLibEdit
 import Foundation
 
@@ -63,7 +64,9 @@ public final class EditLineReader: LineReader {
         add_history(line)
     }
 
-    /// Writes the history to a temporary file beside the real one, then renames it over.
+    /// Writes the history atomically (AtomicFile.replace: libedit writes a temporary file
+    /// beside the real one, which is then synced and renamed over it). Returns a warning when
+    /// the history could not be saved, nil when it was.
     public func saveHistory() -> String? {
         guard let historyPath else { return nil }
         let directory = (historyPath as NSString).deletingLastPathComponent
@@ -72,16 +75,14 @@ public final class EditLineReader: LineReader {
         } catch {
             return "history not saved: cannot create \(directory): \(error.localizedDescription)"
         }
-        let temporary = historyPath + ".tmp-\(getpid())"
-        guard write_history(temporary) == 0 else {
-            unlink(temporary)
-            return "history not saved: cannot write \(temporary): \(String(cString: strerror(errno)))"
-        }
-        let fd = open(temporary, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
-        guard rename(temporary, historyPath) == 0 else {
-            unlink(temporary)
-            return "history not saved: cannot rename onto \(historyPath): \(String(cString: strerror(errno)))"
+        do {
+            try AtomicFile.replace(historyPath) { _, temporary in
+                guard write_history(temporary) == 0 else {
+                    throw AtomicFile.Failure(operation: "write", path: temporary, errno: errno)
+                }
+            }
+        } catch {
+            return "history not saved: \(error)"
         }
         return nil
     }

@@ -1,5 +1,6 @@
 // Reading notebook files with a snapshot of what was read, and writing them atomically: a
 // temporary file in the same folder, fsync, rename over the target, fsync of the folder.
+import AtomicWrite
 import Figures
 import Foundation
 #if canImport(Glibc)
@@ -94,8 +95,8 @@ enum NotebookFileAccess {
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         do {
             try AtomicFile.write(bytes, to: path)
-        } catch FiguresError.fileSystem(let operation, let failedPath, let code) {
-            throw NotebookError.fileSystem(operation: operation, path: failedPath, errno: code)
+        } catch let failure as AtomicFile.Failure {
+            throw NotebookError.fileSystem(operation: failure.operation, path: failure.path, errno: failure.errno)
         }
     }
 }

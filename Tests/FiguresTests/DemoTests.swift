@@ -2,6 +2,7 @@
 // top-k bars), written to $FIGURES_DEMO_DIR when set so that a person can look at them.
 import XCTest
 import Foundation
+import AtomicWrite
 @testable import Figures
 
 final class DemoTests: XCTestCase {

@@ -3,6 +3,7 @@
 import XCTest
 import Foundation
 import CLibPNG
+import AtomicWrite
 @testable import Figures
 
 final class PNGTests: XCTestCase {
@@ -86,11 +87,9 @@ final class PNGTests: XCTestCase {
         XCTAssertEqual(written, try PNGRenderer.render(map))
         // A missing directory fails cleanly.
         XCTAssertThrowsError(try PNGRenderer.write(map, to: directory.path + "/missing/map.png")) { error in
-            guard case .fileSystem(let operation, _, let code)? = error as? FiguresError else {
-                return XCTFail("\(error)")
-            }
-            XCTAssertEqual(operation, "create")
-            XCTAssertEqual(code, ENOENT)
+            guard let failure = error as? AtomicFile.Failure else { return XCTFail("\(error)") }
+            XCTAssertEqual(failure.operation, "create")
+            XCTAssertEqual(failure.errno, ENOENT)
         }
     }
 }

@@ -98,29 +98,31 @@ extension Transformer {
     }
 
     /// Whole rows [heads, queries, keys] for the score and pattern hooks: the raw scores for
-    /// every key, the soft-capped scores (−inf where masked) and the pattern. A hook that
-    /// changes one of them changes the ones after it, and z.
+    /// every key, the soft-capped scores (−inf where masked) and the pattern, each made only
+    /// when a hook watches it or a later one (a hook on the raw scores alone costs the raw
+    /// scores alone). A hook that changes one of them changes the ones after it, and z.
     private func showRows(_ layer: Int, _ q: FloatBuffer, _ z: FloatBuffer, start: Int, count n: Int,
                           cache: KVCache, hooks: Hooks) throws {
         let c = config
         let hd = c.headDim, heads = c.headCount, keysTotal = start + n
         let bytes = cache.type.bytesPerValue
+        let shape = [heads, n, keysTotal]
         let precap = FloatBuffer(heads * n * keysTotal)
-        let capped = FloatBuffer(heads * n * keysTotal)
-        let pattern = FloatBuffer(heads * n * keysTotal)
         products.pool.run(n * heads) { task in
             let t = task / heads, h = task % heads
             ck_attention_scores(cache.type.ggmlType, Int64(hd), q.pointer + (t * heads + h) * hd,
                                 cache.key(layer, 0) + (h / c.groupSize) * hd * bytes, cache.keyRowBytes,
                                 Int64(keysTotal), precap.pointer + (h * n + t) * keysTotal)
         }
-        capRows(layer, from: precap, into: capped, start: start, count: n)
-        softmaxRows(layer, from: capped, into: pattern, start: start, count: n)
-        let shape = [heads, n, keysTotal]
         var changed = try fire(.block(layer, .scoresPrecap), precap, shape, hooks)
-        if changed { capRows(layer, from: precap, into: capped, start: start, count: n) }
+        let patternWatched = hooks.isActive(.block(layer, .pattern))
+        guard changed || patternWatched || hooks.isActive(.block(layer, .attnScores)) else { return }
+        let capped = FloatBuffer(heads * n * keysTotal)
+        capRows(layer, from: precap, into: capped, start: start, count: n)
         changed = try fire(.block(layer, .attnScores), capped, shape, hooks) || changed
-        if changed { softmaxRows(layer, from: capped, into: pattern, start: start, count: n) }
+        guard changed || patternWatched else { return }
+        let pattern = FloatBuffer(heads * n * keysTotal)
+        softmaxRows(layer, from: capped, into: pattern, start: start, count: n)
         changed = try fire(.block(layer, .pattern), pattern, shape, hooks) || changed
         if changed { recomputeValues(layer, pattern, z, cache: cache, start: start, count: n) }
     }

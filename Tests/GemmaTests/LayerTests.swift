@@ -102,17 +102,26 @@ final class LayerTests: XCTestCase {
         }
         let watched = try transformer.forward(ids, cache: KVCache(config: model.config), hooks: watching, logits: .all)
         XCTAssertEqual(plain.data, watched.data)
+        // only the raw scores watched: the capped scores and the pattern are not made
+        let precapOnly = Hooks()
+        var precap: Tensor?
+        precapOnly.add(.block(1, .scoresPrecap)) { _, value in precap = value }
+        let watchedPrecap = try transformer.forward(ids, cache: KVCache(config: model.config), hooks: precapOnly, logits: .all)
+        XCTAssertEqual(plain.data, watchedPrecap.data)
+        XCTAssertEqual(precap?.shape, [model.config.headCount, ids.count, ids.count])
 
-        for point in [HookPoint.block(1, .scoresPrecap), .block(1, .attnScores)] {
+        // a changed score reaches z whether or not the pattern is watched
+        for (point, watchPattern) in [(HookPoint.block(1, .scoresPrecap), true), (.block(1, .attnScores), true),
+                                      (.block(1, .scoresPrecap), false), (.block(1, .attnScores), false)] {
             let hooks = Hooks()
             var pattern: Tensor?, values: Tensor?, z: Tensor?
             hooks.add(point) { _, value in value.data = value.data.map { $0.isFinite ? 0 : $0 } }
-            hooks.add(.block(1, .pattern)) { _, value in pattern = value }
+            if watchPattern { hooks.add(.block(1, .pattern)) { _, value in pattern = value } }
             hooks.add(.block(1, .v)) { _, value in values = value }
             hooks.add(.block(1, .z)) { _, value in z = value }
             let changed = try transformer.forward(ids, cache: KVCache(config: model.config), hooks: hooks, logits: .all)
             XCTAssertGreaterThan(maxAbsDifference(plain.data, changed.data), 1e-4, point.name)
-            let p = try XCTUnwrap(pattern), v = try XCTUnwrap(values), out = try XCTUnwrap(z)
+            let v = try XCTUnwrap(values), out = try XCTUnwrap(z)
             let c = model.config
             let n = ids.count
             // Query position t of head 0 sees keys first...t, each with weight 1/(count).
@@ -120,7 +129,10 @@ final class LayerTests: XCTestCase {
                 var first = 0
                 if case let .local(window) = c.layerKinds[1] { first = max(0, t - window + 1) }
                 let count = t - first + 1
-                XCTAssertEqual(p.data[t * n + first], 1 / Float(count), accuracy: 1e-6, "\(point.name) t=\(t)")
+                if watchPattern {
+                    let p = try XCTUnwrap(pattern)
+                    XCTAssertEqual(p.data[t * n + first], 1 / Float(count), accuracy: 1e-6, "\(point.name) t=\(t)")
+                }
                 for i in 0..<c.valueDim {
                     var mean: Float = 0
                     for j in first...t { mean += v.data[j * c.kvHeadCount * c.valueDim + i] }

@@ -23,6 +23,8 @@ let package = Package(
         /// GGUF files: memory-mapped, validated reading; writing; the ggml tensor type table.
         /// Replacing a file atomically (temporary file, fsync, rename): every file gemma-repl writes.
         .target(name: "AtomicWrite"),
+        /// SplitMix64, the seeded generator of sampling, benchmarks, fuzzing and test data.
+        .target(name: "SeededRandom"),
         .target(name: "GGUF", dependencies: ["AtomicWrite"]),
         /// Hot inner loops in C (quantize-row, dot products, matvec/matmul) with run-time CPU dispatch.
         .target(
@@ -36,7 +38,7 @@ let package = Package(
         /// SentencePiece BPE as Gemma uses it, built from plain arrays.
         .target(name: "SentencePiece"),
         /// Gemma 2 / 3 / 1: configuration, weights, forward pass, hooks, KV cache, sampler, generator.
-        .target(name: "Gemma", dependencies: ["GGUF", "Kernels", "SentencePiece"]),
+        .target(name: "Gemma", dependencies: ["GGUF", "Kernels", "SentencePiece", "SeededRandom"]),
 
         // MARK: inspection
         /// Pictures of tensors: heatmaps, bars, sparklines, curves — for the terminal, SVG and PNG.
@@ -77,15 +79,15 @@ let package = Package(
         // MARK: fuzzing
         /// The fuzz targets (GGUF reader, tokenizer, GNB language, .gnb notebooks) and a seeded
         /// mutation fuzzer; scripts/fuzz links them into libFuzzer binaries, HostileTests runs them.
-        .target(name: "FuzzHarness", dependencies: ["GGUF", "SentencePiece", "GemmaLang", "Notebook"], path: "Fuzz/Harness"),
+        .target(name: "FuzzHarness", dependencies: ["GGUF", "SentencePiece", "GemmaLang", "Notebook", "SeededRandom"], path: "Fuzz/Harness"),
         /// Saves files atomically in a loop until killed: the victim of HostileTests' kill test.
         .executableTarget(name: "gemma-save-loop", dependencies: ["FuzzHarness", "AtomicWrite", "LineEditor", "CLibEdit"],
                          path: "Fuzz/SaveLoop"),
 
         // MARK: tests
         .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels"]),
-        .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "GGUF", "CKernels", "SeededRandom"]),
+        .testTarget(name: "SentencePieceTests", dependencies: ["SentencePiece", "GGUF", "SeededRandom"]),
         .testTarget(name: "GemmaTests", dependencies: ["Gemma", "Inspect", "GGUF", "Kernels", "SentencePiece"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "AtomicWrite"]),
         .testTarget(name: "GemmaLangTests", dependencies: ["GemmaLang"], exclude: ["Scripts"]),
@@ -94,7 +96,7 @@ let package = Package(
         .testTarget(name: "InspectTests", dependencies: ["Inspect", "Gemma", "Figures"]),
         .testTarget(name: "BindingsTests", dependencies: ["Bindings", "GemmaLang", "Gemma", "Inspect", "Figures"]),
         /// Hostile input and faults: broken models, fuzzing, NaN, memory, killed writers.
-        .testTarget(name: "HostileTests", dependencies: ["FuzzHarness", "Gemma", "GGUF", "SentencePiece", "GemmaLang",
+        .testTarget(name: "HostileTests", dependencies: ["FuzzHarness", "Gemma", "GGUF", "SentencePiece", "GemmaLang", "SeededRandom",
                                                          "Notebook", "gemma-repl", "gemma-save-loop"]),
     ]
 )

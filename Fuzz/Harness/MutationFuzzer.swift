@@ -2,19 +2,7 @@
 // (bit flips, interesting values, inserted and erased runs, copies, dictionary words, crossover)
 // applied to the committed corpus, so that CI exercises every target without libFuzzer.
 import Foundation
-
-/// SplitMix64: a small, fast generator whose sequence depends only on the seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import SeededRandom
 
 /// Produces inputs for a target from its corpus, reproducibly for a given seed.
 public struct MutationFuzzer {

@@ -1,6 +1,7 @@
 // Choosing the next token from logits: greedy, or temperature with top-k, top-p and min-p,
 // a repetition penalty, and a seeded generator — llama.cpp's sampler chain, in its order
 // (penalties → top-k → top-p → min-p → temperature → draw).
+import SeededRandom
 import Foundation
 
 /// Sampling settings. `temperature == 0` means greedy (argmax; ties go to the lowest id).
@@ -25,18 +26,8 @@ public struct SamplerSettings: Sendable, Equatable {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64), so that runs can be repeated.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The sampler's seedable generator (SplitMix64), so that runs can be repeated.
+public typealias SeededGenerator = SplitMix64
 
 /// Picks tokens from logits with fixed settings and its own random state.
 public struct Sampler: Sendable {

@@ -6,6 +6,7 @@ import FuzzHarness
 import Foundation
 import GGUF
 import Gemma
+import SeededRandom
 import XCTest
 
 final class HyperparameterFuzzTests: XCTestCase {

@@ -4,19 +4,15 @@
 import CKernels
 import GGUF
 import Kernels
+import SeededRandom
 import XCTest
 
-/// SplitMix64: a small seeded generator, so failures reproduce.
+/// SplitMix64 seeded through a multiply, so that small seeds (1, 2, …) start far apart;
+/// failures reproduce.
 struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15) }
+    mutating func next() -> UInt64 { base.next() }
 }
 
 /// The kernel paths of CKernels this CPU can run: 0 is the portable C code, then the SIMD

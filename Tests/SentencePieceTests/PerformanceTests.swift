@@ -3,6 +3,7 @@
 // Bounds are generous for a debug build on a shared machine; a quadratic merge or split would
 // take hours on these inputs (10^12 steps), so the tests still catch it.
 import Foundation
+import SeededRandom
 import SentencePiece
 import XCTest
 
@@ -74,20 +75,5 @@ final class PerformanceTests: XCTestCase {
         print("building a \(vocabulary.pieces.count)-token tokenizer: \(String(format: "%.3f", elapsed)) s")
         XCTAssertNotNil(tokenizer)
         XCTAssertLessThan(elapsed, 10)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the random text is the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -1,6 +1,7 @@
 // The fast tokenizer against a deliberately naive re-statement of llama.cpp's algorithm
 // (quadratic, no heap, no trie, no run splitting) on thousands of random texts made from real
 // Gemma 3 pieces, special-token texts, whitespace runs and odd characters.
+import SeededRandom
 import SentencePiece
 import XCTest
 

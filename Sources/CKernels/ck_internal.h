@@ -127,6 +127,14 @@ typedef struct {
     char features[64];   // what ck_cpu_features reports
 } ck_kernel_table;
 
+/// Weight rows per block of a matrix product: about 128 KiB of weights, so that a block stays
+/// in the level-2 cache while every activation row passes over it; a multiple of `multiple`
+/// (the tile height), and at least one tile.
+static inline int64_t ck_block_rows(size_t row_bytes, int64_t multiple) {
+    const int64_t rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1)) / multiple * multiple;
+    return rows < multiple ? multiple : rows;
+}
+
 /// A tile kernel of a matrix product: out[c * out_stride + r] = dot(weight row r, activation
 /// row c) for r < `rows` (1 or the kernel's tile height) and c < `columns` (1 ... 4).
 typedef void (*ck_tile_fn)(int rows, int64_t columns, int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *a,
@@ -140,8 +148,7 @@ typedef void (*ck_tile_fn)(int rows, int64_t columns, int64_t n, const uint8_t *
 static inline __attribute__((always_inline)) void ck_blocked_product(ck_tile_fn tile, int tile_rows, int64_t n, const uint8_t *w, size_t row_bytes,
                                       int64_t rows, const uint8_t *a, size_t a_bytes, int64_t m, float *out,
                                       int64_t out_stride) {
-    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1)) / tile_rows * tile_rows;
-    if (block_rows < tile_rows) block_rows = tile_rows;
+    const int64_t block_rows = ck_block_rows(row_bytes, tile_rows);
     for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
         const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
         for (int64_t c0 = 0; c0 < m; c0 += 4) {

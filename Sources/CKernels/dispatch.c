@@ -192,14 +192,6 @@ int ck_matvec(uint32_t type, int64_t n, const void *w, size_t row_bytes,
     return 0;
 }
 
-/// Weight rows per block in ck_matmul: about 128 KiB of weights, so that a block stays in
-/// the level-2 cache while every activation row passes over it.
-static int64_t matmul_block_rows(size_t row_bytes) {
-    const size_t budget = 128 * 1024;
-    const size_t rows = row_bytes ? budget / row_bytes : 1;
-    return rows < 4 ? 4 : (int64_t)rows;
-}
-
 /// The tiled matrix-product kernel for a weight type, if the active table has one.
 static ck_matmul_fn matmul_for(uint32_t type, const ck_kernel_table *table) {
     switch (type) {
@@ -224,7 +216,7 @@ int ck_matmul(uint32_t type, int64_t n, const void *w, size_t row_bytes,
         return 0;
     }
     const ck_rows_fn rows_kernel = rows_for(type, table);
-    const int64_t block_rows = matmul_block_rows(row_bytes);
+    const int64_t block_rows = ck_block_rows(row_bytes, 4);
     for (int64_t first = row0; first < row1; first += block_rows) {
         const int64_t count = first + block_rows < row1 ? block_rows : row1 - first;
         const uint8_t *rows = (const uint8_t *)w + (size_t)first * row_bytes;

@@ -199,8 +199,7 @@ CK_INT8 static inline ALWAYS_INLINE int prepared_product(int kind, int ROWS, int
     const int64_t blocks = n / CK_QK;
     uint8_t *prepared = malloc((size_t)blocks * PREPARED_BYTES + 1);
     if (!prepared) return -1;
-    int64_t block_rows = (int64_t)((128 * 1024) / (row_bytes ? row_bytes : 1)) / ROWS * ROWS;
-    if (block_rows < ROWS) block_rows = ROWS;
+    const int64_t block_rows = ck_block_rows(row_bytes, ROWS);
     for (int64_t r0 = 0; r0 < rows; r0 += block_rows) {
         const int64_t r1 = r0 + block_rows < rows ? r0 + block_rows : rows;
         for (int64_t c0 = 0; c0 < m; c0 += GROUP_COLUMNS) {

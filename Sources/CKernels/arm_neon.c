@@ -82,7 +82,7 @@ CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile_block(int kind, int ROWS
 /// sums its even blocks into one accumulator and its odd blocks into another, then adds the
 /// two, so every tile shape gives the bits of the one-row dot (the tile of 1 x 1). 16
 /// accumulators and the operands fit ARM64's 32 vector registers.
-CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile(int kind, int ROWS, int COLUMNS, int64_t blocks, const uint8_t *w,
+CK_DOTPROD static inline ALWAYS_INLINE void legacy_tile(int COLUMNS, int kind, int ROWS, int64_t blocks, const uint8_t *w,
                                                         size_t row_bytes, const uint8_t *a, size_t a_bytes, float *out,
                                                         int64_t out_stride) {
     float32x4_t even[2][4], odd[2][4];
@@ -106,26 +106,16 @@ CK_DOTPROD static inline ALWAYS_INLINE void legacy_tiles(int kind, int rows, int
                                                          int64_t out_stride) {
     const int64_t blocks = n / CK_QK;
     if (rows == 2) {
-        switch (columns) {
-        case 4: legacy_tile(kind, 2, 4, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        case 3: legacy_tile(kind, 2, 3, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        case 2: legacy_tile(kind, 2, 2, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        default: legacy_tile(kind, 2, 1, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        }
+        CK_WITH_COLUMNS(columns, legacy_tile, kind, 2, blocks, w, row_bytes, a, a_bytes, out, out_stride)
     } else {
-        switch (columns) {
-        case 4: legacy_tile(kind, 1, 4, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        case 3: legacy_tile(kind, 1, 3, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        case 2: legacy_tile(kind, 1, 2, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        default: legacy_tile(kind, 1, 1, blocks, w, row_bytes, a, a_bytes, out, out_stride); break;
-        }
+        CK_WITH_COLUMNS(columns, legacy_tile, kind, 1, blocks, w, row_bytes, a, a_bytes, out, out_stride)
     }
 }
 
 #define LEGACY_KERNELS(name, kind)                                                                 \
     CK_DOTPROD static float dot_##name(int64_t n, const void *w, const void *a) {                 \
         float out;                                                                                 \
-        legacy_tile(kind, 1, 1, n / CK_QK, w, 0, a, 0, &out, 0);                                   \
+        legacy_tile(1, kind, 1, n / CK_QK, w, 0, a, 0, &out, 0);                                   \
         return out;                                                                                \
     }                                                                                              \
     CK_DOTPROD static inline ALWAYS_INLINE void name##_tiles(int rows, int64_t columns, int64_t n, \
@@ -249,12 +239,7 @@ CK_DOTPROD static inline ALWAYS_INLINE void q6_K_tile(int COLUMNS, int64_t block
                                                              const uint8_t *a, size_t a_bytes,     \
                                                              float *out, int64_t out_stride) {     \
         (void)rows, (void)row_bytes;                                                               \
-        switch (columns) {                                                                         \
-        case 4: name##_tile(4, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                \
-        case 3: name##_tile(3, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                \
-        case 2: name##_tile(2, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                \
-        default: name##_tile(1, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;               \
-        }                                                                                          \
+        CK_WITH_COLUMNS(columns, name##_tile, n / CK_QK_K, w, a, a_bytes, out, out_stride)         \
     }                                                                                              \
     CK_DOTPROD static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows, \
                                          const void *a, size_t a_bytes, int64_t m, float *out,     \

@@ -135,6 +135,16 @@ static inline int64_t ck_block_rows(size_t row_bytes, int64_t multiple) {
     return rows < multiple ? multiple : rows;
 }
 
+/// fn(C, ...) with C = `columns` (1 ... 4) as a compile-time constant, so that an always-inline
+/// tile `fn`, whose first parameter is its count of activation rows, is compiled once per count.
+#define CK_WITH_COLUMNS(columns, fn, ...)  \
+    switch (columns) {                     \
+    case 4: fn(4, __VA_ARGS__); break;     \
+    case 3: fn(3, __VA_ARGS__); break;     \
+    case 2: fn(2, __VA_ARGS__); break;     \
+    default: fn(1, __VA_ARGS__); break;    \
+    }
+
 /// A tile kernel of a matrix product: out[c * out_stride + r] = dot(weight row r, activation
 /// row c) for r < `rows` (1 or the kernel's tile height) and c < `columns` (1 ... 4).
 typedef void (*ck_tile_fn)(int rows, int64_t columns, int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *a,

@@ -141,7 +141,7 @@ CK_INT8 static inline ALWAYS_INLINE void prepare_columns(int kind, int columns, 
 /// `tile` (so the same bits): per block, each weight row is unpacked once and meets every
 /// activation row in turn; the accumulators, one weight block and a few temporaries fit the
 /// 16 vector registers.
-CK_INT8 static inline ALWAYS_INLINE void prepared_tile(int kind, int ROWS, int COLUMNS, int64_t blocks, const uint8_t *w,
+CK_INT8 static inline ALWAYS_INLINE void prepared_tile(int COLUMNS, int kind, int ROWS, int64_t blocks, const uint8_t *w,
                                                        size_t row_bytes, const uint8_t *prepared, float *out,
                                                        int64_t out_stride) {
     const size_t block_bytes = weight_block_bytes(kind);
@@ -181,12 +181,7 @@ CK_INT8 static inline ALWAYS_INLINE void prepared_tile(int kind, int ROWS, int C
 CK_INT8 static inline ALWAYS_INLINE void prepared_tile_columns(int kind, int ROWS, int columns, int64_t blocks,
                                                                const uint8_t *w, size_t row_bytes, const uint8_t *prepared,
                                                                float *out, int64_t out_stride) {
-    switch (columns) {
-    case 4: prepared_tile(kind, ROWS, 4, blocks, w, row_bytes, prepared, out, out_stride); break;
-    case 3: prepared_tile(kind, ROWS, 3, blocks, w, row_bytes, prepared, out, out_stride); break;
-    case 2: prepared_tile(kind, ROWS, 2, blocks, w, row_bytes, prepared, out, out_stride); break;
-    default: prepared_tile(kind, ROWS, 1, blocks, w, row_bytes, prepared, out, out_stride); break;
-    }
+    CK_WITH_COLUMNS(columns, prepared_tile, kind, ROWS, blocks, w, row_bytes, prepared, out, out_stride)
 }
 
 /// The matrix product out[c * out_stride + r] for r < rows, c < m: weight rows in blocks of

@@ -163,12 +163,7 @@ CK_INT8 static float dot_q6_K(int64_t n, const void *w, const void *a) {
         int rows, int64_t columns, int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *a,      \
         size_t a_bytes, float *out, int64_t out_stride) {                                                \
         (void)rows, (void)row_bytes;                                                                     \
-        switch (columns) {                                                                               \
-        case 4: name##_tile(4, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                      \
-        case 3: name##_tile(3, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                      \
-        case 2: name##_tile(2, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                      \
-        default: name##_tile(1, n / CK_QK_K, w, a, a_bytes, out, out_stride); break;                     \
-        }                                                                                                \
+        CK_WITH_COLUMNS(columns, name##_tile, n / CK_QK_K, w, a, a_bytes, out, out_stride)               \
     }                                                                                                    \
     CK_INT8 static void matmul_##name(int64_t n, const void *w, size_t row_bytes, int64_t rows, const void *a, \
                                       size_t a_bytes, int64_t m, float *out, int64_t out_stride) {         \

@@ -3,6 +3,7 @@
 // dispatched and portable: GB/s of weight bytes. Several copies of the matrix are cycled so
 // that they come from DRAM, not from the 32 MB cache. Build and run with kernel-bench.sh [type names].
 #include "ckernels.h"
+#include "ck_rows.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,6 @@ static double now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static size_t row_size(uint32_t type, int64_t n) {
-    switch (type) {
-    case 2: return (size_t)n / 32 * 18;   case 6: return (size_t)n / 32 * 22;   case 8: return (size_t)n / 32 * 34;
-    case 12: return (size_t)n / 256 * 144; case 13: return (size_t)n / 256 * 176; case 14: return (size_t)n / 256 * 210;
-    case 15: return (size_t)n / 256 * 292; case 1: case 30: return (size_t)n * 2; default: return (size_t)n * 4;
-    }
 }
 
 /// Random weight bytes; every 16-bit word that could be an fp16 scale is made a small one

@@ -4,6 +4,7 @@
 // first, and every dot product against a double-precision dot of independently dequantized
 // rows. Usage: ck_check [expected ck_cpu_features() string]. Exit status 0 when all pass.
 #include "ckernels.h"
+#include "ck_rows.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,14 +102,6 @@ static void dequantize(uint32_t type, const uint8_t *x, int64_t n, double *out) 
     case 1:  for (int64_t i = 0; i < n; i++) out[i] = ld_half(x + 2 * i); break;
     case 30: for (int64_t i = 0; i < n; i++) { uint32_t u = (uint32_t)(x[2 * i] | x[2 * i + 1] << 8) << 16; float f; memcpy(&f, &u, 4); out[i] = f; } break;
     case 0:  for (int64_t i = 0; i < n; i++) { float f; memcpy(&f, x + 4 * i, 4); out[i] = f; } break;
-    }
-}
-
-static size_t row_size(uint32_t type, int64_t n) {
-    switch (type) {
-    case 2: return (size_t)n / 32 * 18;   case 6: return (size_t)n / 32 * 22;   case 8: return (size_t)n / 32 * 34;
-    case 12: return (size_t)n / 256 * 144; case 13: return (size_t)n / 256 * 176; case 14: return (size_t)n / 256 * 210;
-    case 15: return (size_t)n / 256 * 292; case 1: case 30: return (size_t)n * 2; default: return (size_t)n * 4;
     }
 }
 

@@ -3,6 +3,7 @@
 // (CLOCK_THREAD_CPUTIME_ID), so that other processes on the machine do not skew it.
 // Build and run with matmul-bench.sh [type names].
 #include "ckernels.h"
+#include "ck_rows.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,6 @@ static double cpu_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static size_t row_size(uint32_t type, int64_t n) {
-    switch (type) {
-    case 2: return (size_t)n / 32 * 18;    case 6: return (size_t)n / 32 * 22;    case 8: return (size_t)n / 32 * 34;
-    case 12: return (size_t)n / 256 * 144; case 14: return (size_t)n / 256 * 210; case 15: return (size_t)n / 256 * 292;
-    default: return 0;
-    }
 }
 
 /// Random weight bytes with every even-aligned 16-bit word a small fp16 value (no NaN or
